@@ -1,0 +1,1 @@
+"""Running the platform: the local runner (`wenming`), and production sketches beside it."""

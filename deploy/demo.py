@@ -1,0 +1,123 @@
+"""Demo data for one city: Zhangjiagang's practice network (seed 000) and a few items.
+
+Site codes follow GB/T 2260 down to the county (320582) and the statistical
+division codes below it (9-digit towns/streets, 12-digit communities/villages).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.contracts.identity import Role
+
+PROVINCE = "320000"
+CITY = f"{PROVINCE}/320500"
+CENTER = f"{CITY}/320582"
+JINGANG = f"{CENTER}/320582001"
+JINDU = f"{JINGANG}/320582001001"
+HOUCHENG = f"{CENTER}/320582002"
+DEJI = f"{CENTER}/320582003"
+TANGQIAO = f"{CENTER}/320582102"
+HUAYUAN = f"{TANGQIAO}/320582102205"
+FENGHUANG = f"{CENTER}/320582103"
+HUBIN = f"{FENGHUANG}/320582103004"
+NANFENG = f"{CENTER}/320582104"
+YONGLIAN = f"{NANFENG}/320582104210"
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    path: str
+    name: str
+    kind: str
+
+
+SITES = [
+    DemoSite(PROVINCE, "江苏省", "province"),
+    DemoSite(CITY, "苏州市", "city"),
+    DemoSite(CENTER, "张家港市新时代文明实践中心", "center"),
+    DemoSite(JINGANG, "金港街道新时代文明实践所", "institute"),
+    DemoSite(JINDU, "金都社区新时代文明实践站", "station"),
+    DemoSite(f"{JINDU}/P01", "金都社区一楼多功能厅实践点", "point"),
+    DemoSite(HOUCHENG, "后塍街道新时代文明实践所", "institute"),
+    DemoSite(DEJI, "德积街道新时代文明实践所", "institute"),
+    DemoSite(TANGQIAO, "塘桥镇新时代文明实践所", "institute"),
+    DemoSite(HUAYUAN, "花园村新时代文明实践站", "station"),
+    DemoSite(f"{HUAYUAN}/P01", "花满园幸福餐厅助餐点", "point"),
+    DemoSite(FENGHUANG, "凤凰镇新时代文明实践所", "institute"),
+    DemoSite(HUBIN, "湖滨社区新时代文明实践站", "station"),
+    DemoSite(NANFENG, "南丰镇新时代文明实践所", "institute"),
+    DemoSite(YONGLIAN, "永联村新时代文明实践站", "station"),
+    DemoSite(f"{YONGLIAN}/P01", "虹筑之家·工友驿站", "point"),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    sub: str
+    name: str
+    role: Role
+    site: str
+
+
+USERS = [
+    DemoUser("demo-province", "省级管理员", Role.provincial_admin, PROVINCE),
+    DemoUser("demo-city", "苏州市管理员", Role.municipal_admin, CITY),
+    DemoUser("demo-center", "张家港中心管理员", Role.center_admin, CENTER),
+    DemoUser("demo-institute", "金港街道实践所管理员", Role.institute_admin, JINGANG),
+    DemoUser("demo-station", "金都社区实践站管理员", Role.station_admin, JINDU),
+    DemoUser("demo-volunteer", "志愿者 王芳", Role.volunteer, JINDU),
+    DemoUser("demo-resident", "居民 李大爷", Role.resident, f"{HUAYUAN}/P01"),
+    DemoUser("demo-ops", "运维", Role.ops, PROVINCE),
+]
+
+# (publisher sub, section, kind, title, summary)
+CONTENT = [
+    (
+        "demo-province",
+        "theory",
+        "video",
+        "新时代文明实践理论宣讲：身边的变化",
+        "用老百姓的话讲清楚新时代的新变化，适合社区集中收看。",
+    ),
+    (
+        "demo-province",
+        "health",
+        "video",
+        "血糖高和血压高预防和健康生活方式",
+        "医生讲解三高预防，配合体检报告解读活动使用。",
+    ),
+    ("demo-city", "culture", "video", "锡剧经典选段欣赏", "适合助餐点餐前播放。"),
+    (
+        "demo-city",
+        "science",
+        "article",
+        "防范电信诈骗十条提醒",
+        "老年人最容易遇到的骗局和应对办法。",
+    ),
+    (
+        "demo-center",
+        "health",
+        "video",
+        "柔力球入门教学（分解动作）",
+        "金都社区老年人点名要的柔力球教学，动作逐步分解。",
+    ),
+    ("demo-center", "education", "series", "老年人手机摄影课", "从拿稳手机到构图用光，共六讲。"),
+    (
+        "demo-center",
+        "culture",
+        "video",
+        "非遗剪纸：乐享夕阳巧手相伴",
+        "剪纸活动前的热身与教学视频。",
+    ),
+    ("demo-center", "health", "audio", "心脑血管疾病的预防与治疗", "南丰镇人民医院医生讲座录音。"),
+    (
+        "demo-institute",
+        "education",
+        "article",
+        "家庭教育：和孩子一起读书",
+        "巾帼读书分享会推荐书目。",
+    ),
+    ("demo-station", "culture", "link", "金都社区天天书场节目单", "每天上午九点半开场。"),
+]
+MEDIA_BASE = "https://media.example.org/wenming/"

@@ -1,0 +1,1 @@
+"""Catalog: what is on offer — content, series, service menu and venues (DESIGN §7)."""

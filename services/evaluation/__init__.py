@@ -1,0 +1,1 @@
+"""Evaluation: is it working — counts, ratings, rankings, roll-ups (DESIGN §7)."""

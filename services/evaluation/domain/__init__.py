@@ -1,0 +1,1 @@
+"""Pure evaluation rules: no I/O here."""

@@ -1,0 +1,57 @@
+"""HTTP → NATS: the gateway's request/reply client (DESIGN §5).
+
+No responder → 503, timeout → 504, an error reply → the service's own error.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import nats.errors
+from faststream.nats import NatsBroker
+from pydantic import BaseModel
+
+from services.contracts import subjects
+from services.contracts.envelope import RpcReply
+from services.contracts.identity import Caller
+from services.runtime.errors import AppError, timed_out, unavailable
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class BusClient:
+    def __init__(self, broker: NatsBroker, region: str, timeout_s: float) -> None:
+        self.broker = broker
+        self.region = region
+        self.timeout_s = timeout_s
+
+    async def call(
+        self,
+        service: str,
+        action: str,
+        data: BaseModel | dict[str, Any],
+        caller: Caller | None,
+        reply_model: type[T],
+        *,
+        idempotency_key: str | None = None,
+    ) -> T:
+        payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+        request = {
+            "caller": caller.model_dump(mode="json") if caller else None,
+            "idempotency_key": idempotency_key,
+            "data": payload,
+        }
+        try:
+            message = await self.broker.request(
+                request, subjects.rpc(self.region, service, action), timeout=self.timeout_s
+            )
+        except nats.errors.NoRespondersError as exc:
+            raise unavailable(service) from exc
+        except (TimeoutError, nats.errors.TimeoutError) as exc:
+            raise timed_out(service) from exc
+        reply = RpcReply[reply_model].model_validate_json(message.body)  # type: ignore[valid-type]
+        if not reply.ok or reply.data is None:
+            if reply.error is None:
+                raise AppError("bad_reply", 502, "服务返回了无效结果", f"{service} sent no data")
+            raise AppError.from_rpc(reply.error)
+        return reply.data

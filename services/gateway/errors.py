@@ -1,0 +1,107 @@
+"""One JSON error format over HTTP: a stable code and a message in Chinese and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from services.runtime.errors import AppError
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message_zh: str
+    message_en: str
+    request_id: str | None = None
+    details: list[dict[str, Any]] | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    zh: str,
+    en: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorBody(
+        error=ErrorDetail(
+            code=code,
+            message_zh=zh,
+            message_en=en,
+            request_id=request.scope.get("state", {}).get("request_id"),
+            details=details,
+        )
+    )
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
+
+
+_HTTP_MESSAGES = {
+    404: ("not_found", "请求的资源不存在", "not found"),
+    405: ("method_not_allowed", "不支持该请求方法", "method not allowed"),
+    413: ("payload_too_large", "请求内容过大", "request body too large"),
+}
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {
+            "loc": [str(part) for part in e.get("loc", ())],
+            "msg": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
+        for e in exc.errors()[:20]
+    ]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def on_app_error(request: Request, exc: AppError) -> JSONResponse:
+        return error_response(
+            request, exc.status, exc.code, exc.message_zh, exc.message_en, exc.details
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(
+            request,
+            422,
+            "invalid_input",
+            "输入内容不符合要求",
+            "the input is not valid",
+            _validation_details(exc),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, zh, en = _HTTP_MESSAGES.get(
+            exc.status_code, ("http_error", "请求无法处理", str(exc.detail))
+        )
+        return error_response(
+            request, exc.status_code, code, zh, en, headers=getattr(exc, "headers", None)
+        )
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in {
+        401: "not signed in, or the token is invalid or expired",
+        403: "signed in, but the role may not do this",
+        404: "no such object inside the caller's site subtree",
+        413: "request body too large",
+        422: "the input is not valid",
+        429: "too many requests; see Retry-After",
+        503: "the service behind this route is not running",
+        504: "the service behind this route did not answer in time",
+    }.items()
+}

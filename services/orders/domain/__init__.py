@@ -1,0 +1,1 @@
+"""Pure orders rules: no I/O here."""

@@ -1,0 +1,130 @@
+"""Transactional outbox (DESIGN §5).
+
+`Outbox.add` writes the event in the same transaction as the state change. The
+`OutboxRelay` publishes pending entries to JetStream in id (= time) order with
+`Nats-Msg-Id = event.id`, and marks them sent only after the stream acknowledged them.
+A crash between commit and publish leaves the entry pending; the next relay run
+(same process after restart, or another replica) publishes it, and JetStream's
+duplicate window drops a second publish of the same id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from opentelemetry import context as otel_context
+from pymongo import ASCENDING, IndexModel
+
+from services.contracts.envelope import EventEnvelope
+from services.runtime import failpoints
+from services.runtime.mongo import Document, Mongo, Session
+from services.runtime.telemetry import context_from, current_carrier
+
+log = logging.getLogger(__name__)
+
+OUTBOX = "outbox"
+# nx-27017 cannot index `_id` inside a compound index; `sent` alone serves the scan.
+OUTBOX_INDEXES = {OUTBOX: [IndexModel([("sent", ASCENDING)])]}
+BATCH = 256
+KEEP_SENT = timedelta(days=1)
+
+
+class Publisher(Protocol):
+    async def __call__(self, subject: str, envelope: dict[str, Any], msg_id: str) -> None: ...
+
+
+class Outbox:
+    def __init__(self, mongo: Mongo) -> None:
+        self._entries = mongo.collection(OUTBOX)
+        self.wake = asyncio.Event()
+
+    async def add(self, session: Session, subject: str, event: EventEnvelope[Any]) -> None:
+        if not event.trace:
+            event = event.model_copy(update={"trace": current_carrier()})
+        doc = {
+            "_id": event.id,
+            "subject": subject,
+            "envelope": event.model_dump(mode="json"),
+            "created_at": datetime.now(UTC),
+            "sent": False,
+        }
+        await self._entries.insert_one(doc, session=session)
+
+    def committed(self) -> None:
+        """Tell the relay that new entries are waiting (call after the transaction)."""
+        failpoints.hit("outbox.after_commit")
+        self.wake.set()
+
+    async def pending_count(self) -> int:
+        return await self._entries.count_documents({"sent": False})
+
+    async def pending(self, limit: int = BATCH) -> list[Document]:
+        cursor = self._entries.find({"sent": False}).sort("_id", ASCENDING).limit(limit)
+        return await cursor.to_list()
+
+    async def mark_sent(self, ids: list[str]) -> None:
+        # A flag, not a `$set` timestamp: nx-27017 turns a `$set` datetime into a string.
+        await self._entries.update_many({"_id": {"$in": ids}}, {"$set": {"sent": True}})
+
+    async def purge_sent(self, older_than: timedelta = KEEP_SENT) -> int:
+        cutoff = datetime.now(UTC) - older_than
+        result = await self._entries.delete_many({"sent": True, "created_at": {"$lt": cutoff}})
+        return result.deleted_count
+
+
+class OutboxRelay:
+    def __init__(self, outbox: Outbox, publish: Publisher, poll_s: float) -> None:
+        self._outbox = outbox
+        self._publish = publish
+        self._poll_s = poll_s
+
+    async def run(self) -> None:
+        backoff = self._poll_s
+        while True:
+            try:
+                sent = await self.publish_pending()
+                backoff = self._poll_s
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning(
+                    "outbox relay: publish failed; retrying in %.1fs", backoff, exc_info=True
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            if sent >= BATCH:
+                continue
+            await self._wait()
+
+    async def _wait(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._outbox.wake.wait(), timeout=self._poll_s)
+        self._outbox.wake.clear()
+
+    async def publish_pending(self) -> int:
+        entries = await self._outbox.pending()
+        if not entries:
+            return 0
+        sent: list[str] = []
+        try:
+            for entry in entries:
+                await self._publish_one(entry)
+                sent.append(entry["_id"])
+        finally:
+            if sent:
+                await self._outbox.mark_sent(sent)
+        return len(sent)
+
+    async def _publish_one(self, entry: Document) -> None:
+        envelope: dict[str, Any] = entry["envelope"]
+        # Publish under the trace of the request that wrote the event.
+        token = otel_context.attach(context_from(envelope.get("trace") or {}))
+        try:
+            await self._publish(entry["subject"], envelope, entry["_id"])
+        finally:
+            otel_context.detach(token)

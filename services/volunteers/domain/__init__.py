@@ -1,0 +1,1 @@
+"""Pure volunteers rules: no I/O here."""

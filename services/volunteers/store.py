@@ -1,0 +1,7 @@
+"""The volunteers service's collections (its own database)."""
+
+from __future__ import annotations
+
+from pymongo import IndexModel
+
+INDEXES: dict[str, list[IndexModel]] = {}
