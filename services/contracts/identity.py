@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 # A site path is the chain of site codes from the province down, joined by "/":
 # 320000/320500/320582/320582102/320582102003 (province/city/center/institute/station…).
-SITE_PATH_PATTERN = r"^\d{6}(/[0-9A-Za-z]{1,16}){0,6}$"
+SITE_PATH_PATTERN = r"^[0-9]{6}(/[0-9A-Za-z]{1,16}){0,6}$"
 SitePath = Annotated[str, StringConstraints(pattern=SITE_PATH_PATTERN, max_length=120)]
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 from typing import Final
 
-REGION_PATTERN: Final = r"^\d{6}$"
+REGION_PATTERN: Final = r"^[0-9]{6}$"
 _TOKEN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
 SERVICES: Final = ("catalog", "orders", "volunteers", "evaluation")
 
 
 def _check(region: str, service: str, name: str) -> None:
-    if not re.match(REGION_PATTERN, region):
+    if not re.fullmatch(REGION_PATTERN, region):
         raise ValueError(f"region must be a 6-digit GB/T 2260 code, got {region!r}")
-    if not _TOKEN.match(service) or not _TOKEN.match(name):
+    if not _TOKEN.fullmatch(service) or not _TOKEN.fullmatch(name):
         raise ValueError(f"bad subject token in {service!r}/{name!r}")
 
 

@@ -37,6 +37,8 @@ class Inbox:
 
     async def apply(self, event: EventEnvelope[Any], effect: Effect) -> bool:
         """Run `effect` once per event id. Returns False for a duplicate delivery."""
+        if await self.seen(event.id):
+            return False  # the common redelivery: no transaction opened, none aborted
 
         async def work(session: Session) -> None:
             try:
@@ -65,4 +67,4 @@ class Inbox:
 
 def redelivery_delay(deliveries: int, base_s: float, cap_s: float = 60.0) -> float:
     """Exponential backoff for a failed delivery: base, 2·base, 4·base … capped."""
-    return float(min(cap_s, base_s * 2 ** max(0, deliveries - 1)))
+    return float(min(cap_s, base_s * 2 ** min(max(0, deliveries - 1), 30)))

@@ -7,7 +7,9 @@ start (idempotent). Writes that change state and emit an event run in one transa
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient, IndexModel
@@ -22,6 +24,14 @@ T = TypeVar("T")
 
 
 class Mongo:
+    """One service's database.
+
+    Every write goes through `transaction`. On the embedded nx-27017 server, concurrent
+    transactions are not isolated (one SQLite connection underneath: an abort also
+    rolls back other sessions' writes, a commit can fail after applying), so there
+    writes are serialized inside the process; a real MongoDB needs no such lock.
+    """
+
     def __init__(self, url: str, database: str, app_name: str) -> None:
         self.client: AsyncMongoClient[Document] = AsyncMongoClient(
             url,
@@ -31,6 +41,8 @@ class Mongo:
             uuidRepresentation="standard",
         )
         self.db: AsyncDatabase[Document] = self.client[database]
+        self._serialize: bool | None = None
+        self._write_lock = asyncio.Lock()
 
     def collection(self, name: str) -> AsyncCollection[Document]:
         return self.db[name]
@@ -43,12 +55,40 @@ class Mongo:
         return True
 
     async def ensure_indexes(self, indexes: Mapping[str, Sequence[IndexModel]]) -> None:
+        """Create every declared collection and its indexes (idempotent)."""
+        existing = set(await self.db.list_collection_names())
         for collection, models in indexes.items():
+            if collection not in existing:
+                await self.db.create_collection(collection)
             if models:
                 await self.db[collection].create_indexes(list(models))
 
+    async def is_embedded(self) -> bool:
+        """True when the server is nx-27017 (it says so in `buildInfo.process`)."""
+        if self._serialize is None:
+            info = await self.client.admin.command("buildInfo")
+            self._serialize = info.get("process") == "nx_27017"
+        return self._serialize
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """Hold the embedded server's write lock (a no-op on a real MongoDB).
+
+        Also for reads that must not see another session's uncommitted writes
+        (nx-27017 reads are dirty), such as the outbox relay's scan.
+        """
+        if await self.is_embedded():
+            async with self._write_lock:
+                yield
+        else:
+            yield
+
     async def transaction(self, work: Callable[[Session], Awaitable[T]]) -> T:
         """Run `work` in one multi-document transaction, retried on transient errors."""
+        async with self.exclusive():
+            return await self._run(work)
+
+    async def _run(self, work: Callable[[Session], Awaitable[T]]) -> T:
         # No explicit read concern: nx-27017 stores a transaction's `readConcern`
         # as a document; the default is what a real replica set uses anyway.
         async with self.client.start_session() as session:

@@ -39,6 +39,7 @@ class Publisher(Protocol):
 
 class Outbox:
     def __init__(self, mongo: Mongo) -> None:
+        self._mongo = mongo
         self._entries = mongo.collection(OUTBOX)
         self.wake = asyncio.Event()
 
@@ -63,17 +64,31 @@ class Outbox:
         return await self._entries.count_documents({"sent": False})
 
     async def pending(self, limit: int = BATCH) -> list[Document]:
-        cursor = self._entries.find({"sent": False}).sort("_id", ASCENDING).limit(limit)
-        return await cursor.to_list()
+        # Under the write lock: an embedded-server read would also see entries of a
+        # transaction still open (and perhaps about to abort).
+        async with self._mongo.exclusive():
+            cursor = self._entries.find({"sent": False}).sort("_id", ASCENDING).limit(limit)
+            return await cursor.to_list()
 
     async def mark_sent(self, ids: list[str]) -> None:
         # A flag, not a `$set` timestamp: nx-27017 turns a `$set` datetime into a string.
-        await self._entries.update_many({"_id": {"$in": ids}}, {"$set": {"sent": True}})
+        async def mark(session: Session) -> None:
+            await self._entries.update_many(
+                {"_id": {"$in": ids}}, {"$set": {"sent": True}}, session=session
+            )
+
+        await self._mongo.transaction(mark)
 
     async def purge_sent(self, older_than: timedelta = KEEP_SENT) -> int:
         cutoff = datetime.now(UTC) - older_than
-        result = await self._entries.delete_many({"sent": True, "created_at": {"$lt": cutoff}})
-        return result.deleted_count
+
+        async def purge(session: Session) -> int:
+            result = await self._entries.delete_many(
+                {"sent": True, "created_at": {"$lt": cutoff}}, session=session
+            )
+            return result.deleted_count
+
+        return await self._mongo.transaction(purge)
 
 
 class OutboxRelay:

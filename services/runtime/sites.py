@@ -15,7 +15,7 @@ _SITE = re.compile(SITE_PATH_PATTERN)
 
 
 def validate(path: str) -> str:
-    if not _SITE.match(path):
+    if not _SITE.fullmatch(path):
         raise ValueError(f"not a site path: {path!r}")
     return path
 
