@@ -21,7 +21,7 @@ from pathlib import Path
 from deploy.ports import free_port, is_listening
 
 BUS_SERVICES = ("catalog", "orders", "volunteers", "evaluation")
-DEFAULT_PORTS = {"nats": 4222, "nats_monitor": 8222, "gateway": 8000}
+DEFAULT_PORTS = {"nats": 4222, "nats_monitor": 8222, "gateway": 8000, "otlp": 4318}
 MONGO_BASE_PORT = 27017
 
 
@@ -40,6 +40,7 @@ class Ports:
     nats: int
     nats_monitor: int
     gateway: int
+    otlp: int
     mongo: dict[str, int]
 
     @classmethod
@@ -53,6 +54,7 @@ class Ports:
             nats=pick(DEFAULT_PORTS["nats"]),
             nats_monitor=pick(DEFAULT_PORTS["nats_monitor"]),
             gateway=pick(DEFAULT_PORTS["gateway"]),
+            otlp=pick(DEFAULT_PORTS["otlp"]),
             mongo={s: pick(MONGO_BASE_PORT + i) for i, s in enumerate((*BUS_SERVICES, "ops"))},
         )
 
@@ -80,6 +82,7 @@ class Stack:
     region: str = "320582"
     ports: Ports = field(default_factory=lambda: Ports.choose(prefer_defaults=False))
     extra_env: dict[str, str] = field(default_factory=dict)
+    proc_env: dict[str, dict[str, str]] = field(default_factory=dict)
     procs: dict[str, Proc] = field(default_factory=dict)
 
     # -- addresses ------------------------------------------------------------------
@@ -134,7 +137,7 @@ jetstream {{
     def spec(self, name: str) -> Proc:
         logs = self.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        env = self.base_env()
+        env = {**self.base_env(), **self.proc_env.get(name, {})}
         if name == "nats":
             argv = [binary("nats-server"), "-c", str(self.nats_config())]
             return Proc(name, argv, env, self.ports.nats, logs / "nats.log")
@@ -156,13 +159,20 @@ jetstream {{
                 str(db_dir / "nx-27017.log"),
             ]
             return Proc(name, argv, env, self.ports.mongo[service], logs / f"{name}.log")
+        if name == "ops":
+            # The trace store: OTLP/HTTP in on its own port, queries over the bus.
+            env["MONGODB_URL"] = self.mongodb_url("ops")
+            env["WENMING_OPS_OTLP_PORT"] = str(self.ports.otlp)
+            argv = [sys.executable, "-m", "services.ops"]
+            return Proc(name, argv, env, self.ports.otlp, logs / "ops.log")
         if name == "gateway":
             env["WENMING_GATEWAY_PORT"] = str(self.ports.gateway)
             argv = [sys.executable, "-m", "services.gateway"]
             return Proc(name, argv, env, self.ports.gateway, logs / "gateway.log")
         env["MONGODB_URL"] = self.mongodb_url(name)
         argv = [sys.executable, "-m", f"services.{name}"]
-        return Proc(name, argv, env, self.ports.mongo[name], logs / f"{name}.log")
+        # A bus service listens on no port of its own: it is reached through NATS.
+        return Proc(name, argv, env, 0, logs / f"{name}.log")
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -222,12 +232,22 @@ jetstream {{
         except subprocess.TimeoutExpired:
             self.kill(name)
 
-    def stop_all(self) -> None:
-        order = ["gateway", *BUS_SERVICES, "ops"]
-        order += [n for n in self.procs if n.startswith("mongo-")] + ["nats"]
-        for name in order:
-            if name in self.procs:
-                self.stop(name)
+    def stop_all(self, timeout_s: float = 8.0) -> None:
+        """Stop the front and the services together, then their databases and the bus."""
+        front = ["gateway", *BUS_SERVICES, "ops"]
+        back = [n for n in self.procs if n not in front and n != "nats"] + ["nats"]
+        for group in (front, back):
+            running = [n for n in group if n in self.procs and self.procs[n].alive()]
+            for name in running:
+                self.signal(name, signal.SIGTERM)
+            deadline = time.monotonic() + timeout_s
+            for name in running:
+                popen = self.procs[name].popen
+                assert popen is not None
+                try:
+                    popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    self.kill(name)
 
     def describe(self) -> dict[str, object]:
         return {

@@ -148,9 +148,11 @@ def status(data_dir: Path) -> int:
     say(f"{'process':<18}{'state':<7}{'port':<7}pid")
     all_up = runner_alive
     for name, proc in state["procs"].items():
-        alive = pid_alive(proc["pid"]) and is_listening(proc["port"])
+        port = proc["port"]
+        alive = pid_alive(proc["pid"]) and (port == 0 or is_listening(port))
         all_up = all_up and alive
-        say(f"{name:<18}{'up' if alive else 'down':<7}{proc['port']:<7}{proc['pid']}")
+        shown = port or "bus"
+        say(f"{name:<18}{'up' if alive else 'down':<7}{shown!s:<7}{proc['pid']}")
     return 0 if all_up else 1
 
 

@@ -19,6 +19,11 @@ def create_host(settings: ServiceSettings | None = None) -> ServiceHost:
     host = ServiceHost(contract.SERVICE, settings or ServiceSettings(), INDEXES)
     catalog = Catalog(host, ContentStore(host.mongo), PublishedContent())
     host.on_startup(catalog.warm)
+    host.emits(
+        contract.EVT_CONTENT_PUBLISHED,
+        contract.ContentPublished,
+        "内容已发布 a content item was published to a site subtree",
+    )
 
     @host.rpc(contract.RPC_CONTENT_CREATE)
     async def create_content(
@@ -42,6 +47,8 @@ def create_host(settings: ServiceSettings | None = None) -> ServiceHost:
     @host.broker.subscriber(
         subjects.evt(host.region, contract.SERVICE, contract.EVT_CONTENT_PUBLISHED),
         include_in_schema=False,
+        # A JetStream publish is a request: answering it would race the stream's PubAck.
+        no_reply=True,
     )
     async def replica_sync(event: EventEnvelope[dict[str, Any]]) -> None:
         await catalog.refresh(str(event.data["id"]))

@@ -49,6 +49,9 @@ class BusClient:
             raise unavailable(service) from exc
         except (TimeoutError, nats.errors.TimeoutError) as exc:
             raise timed_out(service) from exc
+        except nats.errors.Error as exc:
+            # Reconnecting, draining or closed: the bus itself is not available.
+            raise unavailable(service) from exc
         reply = RpcReply[reply_model].model_validate_json(message.body)  # type: ignore[valid-type]
         if not reply.ok or reply.data is None:
             if reply.error is None:

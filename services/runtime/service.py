@@ -67,6 +67,7 @@ class ServiceHost:
         self.commands = IdempotentCommands(self.mongo)
         self._indexes = {**indexes, **OUTBOX_INDEXES, **INBOX_INDEXES, **IDEMPOTENCY_INDEXES}
         self._sources: set[str] = {name}
+        self._declared_events: set[str] = set()
         self._startup_hooks: list[Hook] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.js: JetStreamContext | None = None
@@ -98,9 +99,6 @@ class ServiceHost:
         durable = f"{subjects.durable_name(self.name, source)}--{event}"
         inbox = Inbox(self.mongo, self.name)
         base_delay = max(0.05, self.settings.outbox_poll_s / 2)
-        # Redelivery of an unacked message (a crashed consumer) waits ack_wait, then longer.
-        ack_wait = self.settings.ack_wait_s
-        backoff = [min(ack_wait * 2 ** (n - 1), 600.0) for n in range(1, self.settings.max_deliver)]
 
         def register(effect: EventEffect) -> EventEffect:
             async def effected(event: EventEnvelope[Any], session: Session) -> None:
@@ -147,8 +145,10 @@ class ServiceHost:
                 pull_sub=PullSub(batch_size=64, timeout=1.0),
                 config=ConsumerConfig(
                     max_deliver=self.settings.max_deliver,
+                    # No consumer `backoff`: with it set, nats-server 2.15 stops honouring
+                    # nak delays after the second delivery. A crashed consumer's message
+                    # comes back after ack_wait; a failed effect after its nak delay.
                     ack_wait=self.settings.ack_wait_s,
-                    backoff=backoff,
                 ),
                 ack_policy=AckPolicy.MANUAL,
                 title=f"{durable}:{subject}",
@@ -156,6 +156,18 @@ class ServiceHost:
             return effect
 
         return register
+
+    def emits(self, event: str, model: type[BaseModel], description: str) -> None:
+        """Declare an event this service publishes (through its outbox) for the AsyncAPI doc."""
+        subject = subjects.evt(self.region, self.name, event)
+        self._declared_events.add(event)
+        self.broker.publisher(
+            subject,
+            stream=JStream(subjects.stream_name(self.region, self.name), declare=False),
+            title=subject,
+            description=description,
+            schema=EventEnvelope[model],  # type: ignore[valid-type]
+        )
 
     def on_startup(self, hook: Hook) -> Hook:
         """Run `hook` after the database and streams are ready, before consuming starts."""
@@ -177,6 +189,8 @@ class ServiceHost:
         actor: Caller | None,
     ) -> EventEnvelope[Any]:
         """Write `event` to the outbox inside the caller's transaction."""
+        if event not in self._declared_events:
+            raise ValueError(f"{self.name} emits undeclared event {event!r}; call emits() first")
         envelope: EventEnvelope[Any] = EventEnvelope(
             type=f"{self.name}.{event}",
             site=site,

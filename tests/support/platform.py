@@ -41,8 +41,17 @@ class Platform:
     _mongo: dict[str, AsyncMongoClient[dict[str, Any]]] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, data_dir: Path, env: dict[str, str] | None = None) -> Platform:
-        stack = Stack(data_dir, extra_env={"WENMING_OUTBOX_POLL": "0.5", **(env or {})})
+    def create(
+        cls,
+        data_dir: Path,
+        env: dict[str, str] | None = None,
+        proc_env: dict[str, dict[str, str]] | None = None,
+    ) -> Platform:
+        stack = Stack(
+            data_dir,
+            extra_env={"WENMING_OUTBOX_POLL": "0.5", **(env or {})},
+            proc_env=proc_env or {},
+        )
         private, public = tokens.generate_key_files(data_dir / "secrets")
         return cls(stack, tokens.load_keys(private, public, "wenming"))
 
@@ -62,15 +71,12 @@ class Platform:
             await wait_http(self.stack.gateway_url + "/readyz", timeout_s=60)
 
     async def restart(self, name: str, env: dict[str, str] | None = None) -> None:
+        """Stop `name` (if still running) and start it again, with `env` as its own env."""
         self.stack.stop(name)
-        proc = self.stack.procs.pop(name)
-        fresh = self.stack.spec(name)
         if env is not None:
-            fresh.env = {k: v for k, v in fresh.env.items() if k not in env or env[k]}
-            fresh.env.update({k: v for k, v in env.items() if v})
-        self.stack.procs[name] = fresh
+            self.stack.proc_env[name] = env
+        self.stack.procs[name] = self.stack.spec(name)
         self.stack.start(name)
-        del proc
         if name in BUS_SERVICES:
             await wait_services(self.stack.nats_url, self.stack.region, (name,), timeout_s=60)
         elif name == "gateway":
