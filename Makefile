@@ -6,6 +6,8 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.synced
+NODE_STAMP := node_modules/.installed
+BROWSER_STAMP := .tools/.browser
 
 .PHONY: up test lint typecheck unit integration bench seed status clean install
 
@@ -19,9 +21,23 @@ $(STAMP): $(UV) pyproject.toml uv.lock
 	@$(UV) sync --frozen --extra dev --quiet
 	@touch $(STAMP)
 
-install: $(STAMP)
+# Front-end libraries (ECharts, Swagger UI) served by the gateway; no CDN at run time.
+$(NODE_STAMP): package.json package-lock.json
+	@echo "==> installing front-end libraries into node_modules/ (npm ci)"
+	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
 
-up: $(STAMP)
+# Browser tests drive Debian's chromium; a CJK font makes the screenshots readable.
+$(BROWSER_STAMP): | $(UV)
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "wenquanyi" || \
+		(echo "==> installing chromium and a CJK font (apt-get)" && \
+		 apt-get update -qq && \
+		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
+	@touch $(BROWSER_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
+
+up: $(STAMP) $(NODE_STAMP)
 	@$(VENV)/bin/wenming up
 
 seed: $(STAMP)
@@ -39,12 +55,14 @@ typecheck: $(STAMP)
 	@echo "==> mypy --strict services/"
 	@$(VENV)/bin/mypy
 
-test: lint typecheck
+test: lint typecheck $(NODE_STAMP) $(BROWSER_STAMP)
 	@echo "==> pytest"
 	@$(VENV)/bin/pytest -q
 
+# Load and latency figures into benchmarks/README.md (~4 min); BENCH_ARGS="--seconds 4" etc.
 bench: $(STAMP)
-	@$(VENV)/bin/python -m benchmarks.run
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@$(VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

@@ -52,72 +52,78 @@ SITES = [
 ]
 
 
+DEMO_PASSWORD = "wenming-demo-2026"  # noqa: S105 - printed by `make up` on purpose
+BOOTSTRAP_ADMIN = "admin"
+
+
 @dataclass(frozen=True)
-class DemoUser:
-    sub: str
+class DemoAdmin:
+    username: str
     name: str
     role: Role
     site: str
 
 
-USERS = [
-    DemoUser("demo-province", "省级管理员", Role.provincial_admin, PROVINCE),
-    DemoUser("demo-city", "苏州市管理员", Role.municipal_admin, CITY),
-    DemoUser("demo-center", "张家港中心管理员", Role.center_admin, CENTER),
-    DemoUser("demo-institute", "金港街道实践所管理员", Role.institute_admin, JINGANG),
-    DemoUser("demo-station", "金都社区实践站管理员", Role.station_admin, JINDU),
-    DemoUser("demo-volunteer", "志愿者 王芳", Role.volunteer, JINDU),
-    DemoUser("demo-resident", "居民 李大爷", Role.resident, f"{HUAYUAN}/P01"),
-    DemoUser("demo-ops", "运维", Role.ops, PROVINCE),
+ADMINS = [
+    DemoAdmin("suzhou", "苏州市管理员", Role.municipal_admin, CITY),
+    DemoAdmin("zjg-center", "张家港中心管理员", Role.center_admin, CENTER),
+    DemoAdmin("jingang", "金港街道实践所管理员", Role.institute_admin, JINGANG),
+    DemoAdmin("jindu", "金都社区实践站管理员", Role.station_admin, JINDU),
+    DemoAdmin("huayuan", "花园村实践站管理员", Role.station_admin, HUAYUAN),
+    DemoAdmin("ops", "运维值班", Role.ops, PROVINCE),
 ]
+RESIDENT_PHONE = "13800000001"
+RESIDENT_SITE = f"{HUAYUAN}/P01"
+KIOSK_STATION = HUAYUAN
+KIOSK_NAME = "花满园助餐点一体机"
 
-# (publisher sub, section, kind, title, summary)
+# (publisher username, section, kind, title, summary)
 CONTENT = [
     (
-        "demo-province",
+        "admin",
         "theory",
         "video",
         "新时代文明实践理论宣讲：身边的变化",
         "用老百姓的话讲清楚新时代的新变化，适合社区集中收看。",
     ),
     (
-        "demo-province",
+        "admin",
         "health",
         "video",
         "血糖高和血压高预防和健康生活方式",
         "医生讲解三高预防，配合体检报告解读活动使用。",
     ),
-    ("demo-city", "culture", "video", "锡剧经典选段欣赏", "适合助餐点餐前播放。"),
+    ("suzhou", "culture", "video", "锡剧经典选段欣赏", "适合助餐点餐前播放。"),
     (
-        "demo-city",
+        "suzhou",
         "science",
         "article",
         "防范电信诈骗十条提醒",
         "老年人最容易遇到的骗局和应对办法。",
     ),
     (
-        "demo-center",
+        "zjg-center",
         "health",
         "video",
         "柔力球入门教学（分解动作）",
         "金都社区老年人点名要的柔力球教学，动作逐步分解。",
     ),
-    ("demo-center", "education", "series", "老年人手机摄影课", "从拿稳手机到构图用光，共六讲。"),
+    ("zjg-center", "education", "series", "老年人手机摄影课", "从拿稳手机到构图用光，共六讲。"),
     (
-        "demo-center",
+        "zjg-center",
         "culture",
         "video",
         "非遗剪纸：乐享夕阳巧手相伴",
         "剪纸活动前的热身与教学视频。",
     ),
-    ("demo-center", "health", "audio", "心脑血管疾病的预防与治疗", "南丰镇人民医院医生讲座录音。"),
+    ("zjg-center", "health", "audio", "心脑血管疾病的预防与治疗", "南丰镇人民医院医生讲座录音。"),
     (
-        "demo-institute",
+        "jingang",
         "education",
         "article",
         "家庭教育：和孩子一起读书",
         "巾帼读书分享会推荐书目。",
     ),
-    ("demo-station", "culture", "link", "金都社区天天书场节目单", "每天上午九点半开场。"),
+    ("jindu", "culture", "link", "金都社区天天书场节目单", "每天上午九点半开场。"),
 ]
 MEDIA_BASE = "https://media.example.org/wenming/"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from deploy.ports import free_port, is_listening
 
-BUS_SERVICES = ("catalog", "orders", "volunteers", "evaluation")
+# ops first: every other process exports its spans to it.
+BUS_SERVICES = ("ops", "accounts", "catalog", "orders", "volunteers", "evaluation")
 DEFAULT_PORTS = {"nats": 4222, "nats_monitor": 8222, "gateway": 8000, "otlp": 4318}
 MONGO_BASE_PORT = 27017
 
@@ -55,7 +57,7 @@ class Ports:
             nats_monitor=pick(DEFAULT_PORTS["nats_monitor"]),
             gateway=pick(DEFAULT_PORTS["gateway"]),
             otlp=pick(DEFAULT_PORTS["otlp"]),
-            mongo={s: pick(MONGO_BASE_PORT + i) for i, s in enumerate((*BUS_SERVICES, "ops"))},
+            mongo={s: pick(MONGO_BASE_PORT + i) for i, s in enumerate(BUS_SERVICES)},
         )
 
 
@@ -98,6 +100,19 @@ class Stack:
     def mongodb_url(self, service: str) -> str:
         return f"mongodb://127.0.0.1:{self.ports.mongo[service]}/?directConnection=true"
 
+    @property
+    def otlp_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.otlp}"
+
+    def bootstrap_password(self) -> str:
+        """The first provincial admin's password: generated once, kept in the data dir."""
+        path = self.data_dir / "secrets" / "bootstrap-admin-password"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(12))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
     def base_env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
@@ -105,6 +120,8 @@ class Stack:
                 "WENMING_REGION": self.region,
                 "WENMING_DATA_DIR": str(self.data_dir),
                 "NATS_URL": self.nats_url,
+                # Every process sends its spans to the embedded trace store (ops).
+                "OTEL_EXPORTER_OTLP_ENDPOINT": self.otlp_url,
                 "PYTHONUNBUFFERED": "1",
             }
         )
@@ -170,6 +187,9 @@ jetstream {{
             argv = [sys.executable, "-m", "services.gateway"]
             return Proc(name, argv, env, self.ports.gateway, logs / "gateway.log")
         env["MONGODB_URL"] = self.mongodb_url(name)
+        if name == "accounts":
+            env.setdefault("WENMING_BOOTSTRAP_ADMIN", "admin")
+            env.setdefault("WENMING_BOOTSTRAP_PASSWORD", self.bootstrap_password())
         argv = [sys.executable, "-m", f"services.{name}"]
         # A bus service listens on no port of its own: it is reached through NATS.
         return Proc(name, argv, env, 0, logs / f"{name}.log")
@@ -234,7 +254,7 @@ jetstream {{
 
     def stop_all(self, timeout_s: float = 8.0) -> None:
         """Stop the front and the services together, then their databases and the bus."""
-        front = ["gateway", *BUS_SERVICES, "ops"]
+        front = ["gateway", *BUS_SERVICES]
         back = [n for n in self.procs if n not in front and n != "nats"] + ["nats"]
         for group in (front, back):
             running = [n for n in group if n in self.procs and self.procs[n].alive()]

@@ -9,9 +9,11 @@ import signal
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import nats
 
+from deploy import demo
 from deploy import seed as demo_seed
 from deploy.health import wait_http, wait_services
 from deploy.ports import is_listening
@@ -92,6 +94,7 @@ def _start(stack: Stack, started: float) -> None:
     stack.start_infrastructure()
     for service in BUS_SERVICES:
         say(f"  mongo for {service:<10} :{stack.ports.mongo[service]}")
+    say(f"  trace store (ops) receives OTLP on {stack.otlp_url}")
     for service in BUS_SERVICES:
         stack.start(service)
     stack.start("gateway")
@@ -109,16 +112,26 @@ def _start(stack: Stack, started: float) -> None:
 
 
 def _seed_and_print(stack: Stack) -> None:
-    count = demo_seed.seed(stack.gateway_url, stack.data_dir)
-    logins = demo_seed.demo_logins(stack.data_dir)
-    path = demo_seed.write_logins(stack.data_dir, logins)
-    say(f"\ndemo data loaded ({count} content items).")
-    say(f"\n  Gateway   {stack.gateway_url}")
-    say(f"  API docs  {stack.gateway_url}/docs")
-    say(f"  NATS      {stack.nats_url}   (monitor http://127.0.0.1:{stack.ports.nats_monitor})")
-    say(f"\ndemo logins (bearer tokens, 30 days) are in {path}:")
-    for login in logins:
-        say(f"  {login.user.role.value:<17} {login.user.name:<14} {login.user.site}")
+    result = demo_seed.seed(stack.gateway_url, stack.data_dir, stack.bootstrap_password())
+    url = stack.gateway_url
+    say(
+        f"\ndemo data loaded: {len(demo.SITES)} sites, {len(demo.ADMINS) + 1} admin accounts, "
+        f"{result.content} content items, 1 kiosk."
+    )
+    say(f"\n  管理后台 admin console  {url}/admin/")
+    say(f"  移动端 mobile H5        {url}/m/?site={quote(demo.RESIDENT_SITE, safe='')}")
+    say(f"  一体机 kiosk            {url}/kiosk/#setup={result.kiosk_token}")
+    say(f"  API 文档 docs           {url}/docs")
+    say(f"  调用链 traces (ops)     {url}/admin/#/ops")
+    say(f"  NATS {stack.nats_url}  (monitor http://127.0.0.1:{stack.ports.nats_monitor})")
+    say("\ndemo logins (管理员账号):")
+    say(f"  {'admin':<12} {stack.bootstrap_password():<20} 平台管理员 · provincial_admin")
+    for admin in demo.ADMINS:
+        say(f"  {admin.username:<12} {demo.DEMO_PASSWORD:<20} {admin.name} · {admin.role.value}")
+    say(
+        f"  resident phone {demo.RESIDENT_PHONE}: the code is written to "
+        f"{stack.data_dir / 'sms' / 'outbox.log'}"
+    )
     say("\nPress Ctrl-C to stop.")
 
 
@@ -161,8 +174,11 @@ def seed_running(data_dir: Path) -> int:
     if state is None:
         say("the platform is not running; start it with `make up`")
         return 1
-    count = demo_seed.seed(f"http://127.0.0.1:{state['ports']['gateway']}", data_dir)
-    say(f"demo data loaded ({count} content items; seeding twice changes nothing)")
+    stack = Stack(data_dir)
+    result = demo_seed.seed(
+        f"http://127.0.0.1:{state['ports']['gateway']}", data_dir, stack.bootstrap_password()
+    )
+    say(f"demo data loaded ({result.content} content items; seeding twice changes nothing)")
     return 0
 
 

@@ -12,7 +12,7 @@ from services.contracts.catalog import (
 )
 from services.contracts.envelope import new_event_id
 from services.contracts.identity import Caller
-from services.runtime.errors import not_found, unauthenticated
+from services.runtime.errors import not_found, require_caller
 from services.runtime.mongo import Session
 from services.runtime.service import ServiceHost
 
@@ -37,12 +37,6 @@ def to_view(item: Content) -> ContentView:
     )
 
 
-def require(caller: Caller | None) -> Caller:
-    if caller is None:
-        raise unauthenticated()
-    return caller
-
-
 class Catalog:
     def __init__(self, host: ServiceHost, store: ContentStore, read_model: PublishedContent):
         self._host = host
@@ -52,7 +46,7 @@ class Catalog:
     async def create_content(
         self, caller: Caller | None, command: ContentCreate, idempotency_key: str | None = None
     ) -> ContentView:
-        who = require(caller)
+        who = require_caller(caller)
         item = rules.publish(new_event_id(), command, who, datetime.now(UTC))
 
         async def write(session: Session) -> ContentView:
@@ -87,7 +81,7 @@ class Catalog:
         return view
 
     async def get_content(self, caller: Caller | None, content_id: str) -> ContentView:
-        who = require(caller)
+        who = require_caller(caller)
         item = self._read.get_visible(content_id, who)
         if item is None and not self._read.has(content_id):
             item = await self._store.get_visible(content_id, who)
@@ -97,7 +91,7 @@ class Catalog:
 
     async def get_content_fresh(self, caller: Caller | None, content_id: str) -> ContentView:
         """Read through to the database (admin detail view; never served from memory)."""
-        item = await self._store.get_visible(content_id, require(caller))
+        item = await self._store.get_visible(content_id, require_caller(caller))
         if item is None:
             raise not_found("内容", "content")
         return to_view(item)

@@ -50,6 +50,9 @@ class RpcRequest(BaseModel, Generic[DataT]):
 
     caller: Caller | None = None
     idempotency_key: IdempotencyKey | None = None
+    client: Annotated[str, StringConstraints(max_length=64)] = Field(
+        default="", description="the client address the gateway saw (rate limits, audit)"
+    )
     data: DataT
 
 

@@ -13,7 +13,7 @@ from typing import Final
 REGION_PATTERN: Final = r"^[0-9]{6}$"
 _TOKEN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
-SERVICES: Final = ("catalog", "orders", "volunteers", "evaluation")
+SERVICES: Final = ("accounts", "catalog", "orders", "volunteers", "evaluation", "ops")
 
 
 def _check(region: str, service: str, name: str) -> None:

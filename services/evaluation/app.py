@@ -7,7 +7,7 @@ from typing import Any
 from services.contracts import catalog as catalog_contract
 from services.contracts import evaluation as contract
 from services.contracts.envelope import EventEnvelope, RpcReply, RpcRequest
-from services.runtime.errors import not_found, unauthenticated
+from services.runtime.errors import not_found, require_caller
 from services.runtime.mongo import Session
 from services.runtime.service import ServiceHost
 from services.runtime.settings import ServiceSettings
@@ -35,9 +35,8 @@ def create_host(settings: ServiceSettings | None = None) -> ServiceHost:
     async def get_site_stats(
         request: RpcRequest[contract.SiteStatsGet],
     ) -> RpcReply[contract.SiteStats]:
-        if request.caller is None:
-            raise unauthenticated()
-        if not site_stats.may_read(request.caller, request.data.site):
+        caller = require_caller(request.caller)
+        if not site_stats.may_read(caller, request.data.site):
             raise not_found("站点", "site")
         figures = await stats.get(request.data.site)
         return RpcReply(

@@ -1,20 +1,58 @@
-"""The FastAPI application: middlewares, routers, and the bus client in the lifespan."""
+"""The FastAPI application: middlewares, routers, the bus client and the revocation feed."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from faststream.nats import NatsBroker
 
+from services.contracts import accounts, subjects
+from services.contracts.envelope import Empty, EventEnvelope
+from services.gateway import web
 from services.gateway.bus import BusClient
 from services.gateway.errors import install_error_handlers
-from services.gateway.middleware import BodyLimitMiddleware, RequestIdMiddleware
-from services.gateway.routers import content, health, stats
+from services.gateway.middleware import (
+    BodyLimitMiddleware,
+    RequestIdMiddleware,
+    SecurityHeadersMiddleware,
+    TimeoutMiddleware,
+)
+from services.gateway.ratelimit import RateLimiter, per_address
+from services.gateway.revocations import Revocations
+from services.gateway.routers import (
+    accounts as accounts_routes,
+)
+from services.gateway.routers import (
+    content,
+    health,
+    kiosks,
+    ops,
+    signin,
+    sites,
+    stats,
+)
 from services.gateway.settings import GatewaySettings
 from services.runtime import tokens
 from services.runtime.bus import make_broker
+from services.runtime.errors import AppError
 from services.runtime.telemetry import setup_logging, setup_telemetry, shutdown_telemetry
+
+log = logging.getLogger(__name__)
+API_ROUTERS = (
+    signin.router,
+    sites.router,
+    accounts_routes.router,
+    kiosks.router,
+    content.router,
+    stats.router,
+    ops.router,
+)
 
 
 def load_token_keys(settings: GatewaySettings) -> tokens.TokenKeys:
@@ -22,6 +60,39 @@ def load_token_keys(settings: GatewaySettings) -> tokens.TokenKeys:
     if private is None and public is None:
         private, public = tokens.generate_key_files(settings.data_dir / "secrets")
     return tokens.load_keys(private, public, settings.jwt_issuer)
+
+
+def follow_revocations(broker: NatsBroker, region: str, revocations: Revocations) -> None:
+    """Every replica hears every ended session (plain subscription, no queue group)."""
+
+    @broker.subscriber(
+        subjects.evt(region, accounts.SERVICE, accounts.EVT_SESSION_REVOKED),
+        no_reply=True,
+        include_in_schema=False,
+    )
+    async def session_revoked(event: EventEnvelope[accounts.SessionRevoked]) -> None:
+        revocations.add(event.data.session_id, event.data.expires_at.timestamp())
+
+
+async def load_revocations(bus: BusClient, revocations: Revocations) -> None:
+    """Those ended before this replica started; retried until accounts answers."""
+    for attempt in range(30):
+        try:
+            found = await bus.call(
+                accounts.SERVICE,
+                accounts.RPC_SESSIONS_REVOKED,
+                Empty(),
+                None,
+                accounts.RevokedSessions,
+            )
+        except AppError:
+            await asyncio.sleep(min(5.0, 0.2 * 2**attempt))
+            continue
+        for session_id in found.session_ids:
+            revocations.add(session_id, float("inf"))
+        revocations.prune()
+        return
+    log.error("could not load revoked sessions from the accounts service")
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -33,29 +104,61 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         else None
     )
     broker = make_broker(settings.nats_url, "gateway", provider)
+    bus = BusClient(broker, settings.region, settings.rpc_timeout_s)
+    revocations = Revocations()
+    follow_revocations(broker, settings.region, revocations)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await broker.start()
+        loader = asyncio.create_task(load_revocations(bus, revocations))
         try:
             yield
         finally:
+            loader.cancel()
+            with suppress(asyncio.CancelledError):
+                await loader
             await broker.stop()
             shutdown_telemetry()
 
     app = FastAPI(
         title="文明实践云 Wenming Practice Cloud API",
-        version="0.1.0",
-        description="新时代文明实践云平台：内容、点单、志愿者、评估。所有接口按调用者的站点范围过滤。",
+        version="0.2.0",
+        description=(
+            "新时代文明实践云平台：内容、点单、志愿者、评估。所有接口按调用者的站点范围过滤；"
+            "错误统一为 `{error: {code, message_zh, message_en, request_id}}`。"
+        ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.token_keys = load_token_keys(settings)
-    app.state.bus = BusClient(broker, settings.region, settings.rpc_timeout_s)
+    app.state.bus = bus
+    app.state.revocations = revocations
+    app.state.rate_limiter = RateLimiter(settings.rate_per_address, settings.rate_per_caller)
     install_error_handlers(app)
-    for router in (health.router, content.router, stats.router):
-        app.include_router(router)
+    app.include_router(health.router)
+    for router in API_ROUTERS:
+        app.include_router(router, dependencies=[Depends(per_address)])
+    web.install(app, settings)
+    install_middlewares(app, settings, provider)
+    return app
+
+
+def install_middlewares(app: FastAPI, settings: GatewaySettings, provider: Any) -> None:
+    # Added innermost first: the request-id middleware runs inside the tracing span.
+    app.add_middleware(TimeoutMiddleware, timeout_s=settings.request_timeout_s)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     if provider is not None:
         from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -63,4 +166,3 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         FastAPIInstrumentor.instrument_app(
             app, tracer_provider=provider, exclude_spans=["receive", "send"]
         )
-    return app

@@ -1,50 +1,96 @@
-"""Who is calling: bearer JWTs verified on every route (signing is `runtime.tokens`)."""
+"""Who is calling, and may they call this route.
+
+Every route declares its access with `allow(...)` (signed-in callers of these roles)
+or `public()` (anyone); the access-matrix test fails for a route that declares
+neither. Access tokens are EdDSA JWTs (`runtime.tokens`) checked locally, plus the
+in-memory list of revoked sessions.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
-from services.contracts.identity import Caller, Role
+from services.contracts.identity import ADMIN_ROLES, Caller, Role
+from services.gateway.ratelimit import per_caller
+from services.gateway.revocations import Revocations
 from services.runtime import tokens
 from services.runtime.errors import AppError, forbidden
 
-bearer = HTTPBearer(auto_error=False, description="JWT from the sign-in endpoints")
+bearer = HTTPBearer(auto_error=False, description="access token from the sign-in endpoints")
+
+ALL_ROLES = frozenset(Role)
+PEOPLE = frozenset({Role.resident, Role.volunteer, Role.team_lead})
 
 
 def invalid_token(reason: str) -> AppError:
     return AppError("invalid_token", 401, "登录已失效，请重新登录", f"invalid token: {reason}")
 
 
-async def current_caller(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Caller:
-    if credentials is None:
-        raise AppError("unauthenticated", 401, "请先登录", "sign-in required")
+def verify_access(request: Request, token: str) -> tokens.VerifiedToken:
     keys: tokens.TokenKeys = request.app.state.token_keys
     try:
-        verified = tokens.verify(keys, credentials.credentials)
+        verified = tokens.verify(keys, token)
     except jwt.ExpiredSignatureError as exc:
         raise invalid_token("expired") from exc
     except (jwt.InvalidTokenError, ValidationError, KeyError) as exc:
         raise invalid_token(type(exc).__name__) from exc
-    return verified.caller
+    revocations: Revocations = request.app.state.revocations
+    if revocations.revoked(verified.claims.get("sid")):
+        raise invalid_token("session ended")
+    return verified
 
 
-CurrentCaller = Annotated[Caller, Depends(current_caller)]
+async def current_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> tokens.VerifiedToken:
+    if credentials is None:
+        raise AppError("unauthenticated", 401, "请先登录", "sign-in required")
+    verified = verify_access(request, credentials.credentials)
+    request.scope.setdefault("state", {})["caller"] = verified.caller
+    per_caller(request, verified.caller.sub)
+    return verified
 
 
-def require_roles(*roles: Role) -> object:
+CurrentToken = Annotated[tokens.VerifiedToken, Depends(current_token)]
+
+Check = Callable[..., Coroutine[Any, Any, Caller]]
+
+
+def allow(*roles: Role) -> Any:
+    """`Depends` that admits signed-in callers of `roles` (403 for other roles)."""
     allowed = frozenset(roles)
 
-    async def check(caller: CurrentCaller) -> Caller:
-        if caller.role not in allowed:
+    async def check(token: CurrentToken) -> Caller:
+        if token.caller.role not in allowed:
             raise forbidden("您的角色无权执行此操作", "your role may not do this")
-        return caller
+        return token.caller
 
+    check.access_roles = allowed  # type: ignore[attr-defined]
     return Depends(check)
+
+
+async def _anyone() -> None:
+    return None
+
+
+_anyone.access_roles = None  # type: ignore[attr-defined]
+
+
+def public() -> Any:
+    """`Depends` marking a route open to anyone (sign-in, public site info, pages)."""
+    return Depends(_anyone)
+
+
+AnyCaller = Annotated[Caller, allow(*ALL_ROLES)]
+Admin = Annotated[Caller, allow(*ADMIN_ROLES)]
+OpsCaller = Annotated[Caller, allow(Role.ops)]
+Person = Annotated[Caller, allow(*PEOPLE)]
+Viewer = Annotated[Caller, allow(*(ALL_ROLES - {Role.ops}))]
+Public = Annotated[None, public()]

@@ -16,7 +16,7 @@ from services.contracts.envelope import RpcReply
 from services.contracts.identity import Caller
 from services.runtime.errors import AppError, timed_out, unavailable
 
-T = TypeVar("T", bound=BaseModel)
+T = TypeVar("T")
 
 
 class BusClient:
@@ -34,11 +34,13 @@ class BusClient:
         reply_model: type[T],
         *,
         idempotency_key: str | None = None,
+        client: str = "",
     ) -> T:
         payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
         request = {
             "caller": caller.model_dump(mode="json") if caller else None,
             "idempotency_key": idempotency_key,
+            "client": client,
             "data": payload,
         }
         try:

@@ -50,6 +50,7 @@ _HTTP_MESSAGES = {
     404: ("not_found", "请求的资源不存在", "not found"),
     405: ("method_not_allowed", "不支持该请求方法", "method not allowed"),
     413: ("payload_too_large", "请求内容过大", "request body too large"),
+    415: ("unsupported_media_type", "不支持的内容类型", "unsupported media type"),
 }
 
 
@@ -68,7 +69,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def on_app_error(request: Request, exc: AppError) -> JSONResponse:
         return error_response(
-            request, exc.status, exc.code, exc.message_zh, exc.message_en, exc.details
+            request,
+            exc.status,
+            exc.code,
+            exc.message_zh,
+            exc.message_en,
+            exc.details,
+            headers=exc.headers,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -98,6 +105,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         401: "not signed in, or the token is invalid or expired",
         403: "signed in, but the role may not do this",
         404: "no such object inside the caller's site subtree",
+        409: "conflicts with what exists (e.g. a taken username)",
         413: "request body too large",
         422: "the input is not valid",
         429: "too many requests; see Retry-After",

@@ -11,28 +11,13 @@ again, and every consumer that already applied it skips it through its inbox.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
-from pydantic import BaseModel
 
+from services.contracts.ops import DeadLetter
 from services.contracts.subjects import dead_letter_stream
-
-
-class DeadLetter(BaseModel):
-    sequence: int
-    reason: str
-    stream: str
-    consumer: str
-    stream_seq: int
-    deliveries: int
-    at: datetime | None
-    subject: str | None
-    event_id: str | None
-    event_type: str | None
-    available: bool
 
 
 def _reason(advisory_type: str) -> str:

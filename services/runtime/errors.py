@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.contracts.envelope import RpcError
+from services.contracts.identity import Caller
 
 
 class AppError(Exception):
@@ -19,8 +20,10 @@ class AppError(Exception):
         message_zh: str,
         message_en: str,
         details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(f"{code}: {message_en}")
+        self.headers = headers
         self.code = code
         self.status = status
         self.message_zh = message_zh
@@ -52,6 +55,13 @@ def forbidden(message_zh: str, message_en: str) -> AppError:
 
 def unauthenticated() -> AppError:
     return AppError("unauthenticated", 401, "请先登录", "sign-in required")
+
+
+def require_caller(caller: Caller | None) -> Caller:
+    """Services check the caller again: a request without one is refused."""
+    if caller is None:
+        raise unauthenticated()
+    return caller
 
 
 def invalid(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from services.contracts.identity import Role
-from tests.support.otlp import OtlpReceiver
 from tests.support.platform import (
     CENTER,
     INSTITUTE,
@@ -93,22 +92,34 @@ async def test_retry_with_the_same_idempotency_key_creates_once(platform: Platfo
 
 
 async def test_one_trace_covers_gateway_catalog_mongodb_and_evaluation(
-    platform: Platform, otlp: OtlpReceiver
+    platform: Platform,
 ) -> None:
     async with platform.client(Role.center_admin, CENTER) as admin:
         created = await admin.post("/api/v1/content", json={**ITEM, "title": "追踪一次发布"})
     trace_id = created.headers["x-request-id"]
 
-    def services_in_trace() -> set[str]:
-        return {span.service for span in otlp.trace(trace_id)}
+    async with platform.client(Role.ops, "320000") as ops:
 
-    async def probe() -> set[str]:
-        return services_in_trace()
+        async def spans() -> list[dict[str, Any]]:
+            response = await ops.get(f"/api/v1/ops/traces/{trace_id}")
+            body: list[dict[str, Any]] = (
+                response.json()["spans"] if response.status_code == 200 else []
+            )
+            return body
 
-    wanted = {"gateway", "catalog", "evaluation"}
-    seen = await eventually(probe, lambda s: wanted <= s, timeout_s=20)
-    assert wanted <= seen
-    spans = otlp.trace(trace_id)
-    mongo_spans = [s for s in spans if s.attributes.get("db.system") == "mongodb"]
-    assert {s.service for s in mongo_spans} >= {"catalog", "evaluation"}
-    assert any(s.service == "evaluation" and "process" in s.name for s in spans)
+        wanted = {"gateway", "catalog", "evaluation"}
+        found = await eventually(
+            spans,
+            lambda ss: (
+                wanted <= {s["service"] for s in ss}
+                and any(s["name"].startswith("POST") for s in ss)
+            ),
+            timeout_s=20,
+        )
+    assert wanted <= {span["service"] for span in found}
+    root = next(span for span in found if span["parent_span_id"] is None)
+    assert root["service"] == "gateway"
+    assert root["name"] == "POST /api/v1/content"
+    mongo = [s for s in found if any(a["key"] == "db.system" for a in s["attributes"])]
+    assert {s["service"] for s in mongo} >= {"catalog", "evaluation"}
+    assert any(s["service"] == "evaluation" and "process" in s["name"] for s in found)

@@ -8,8 +8,7 @@ from fastapi import APIRouter, Path
 
 from services.contracts import catalog
 from services.contracts.catalog import ContentCreate, ContentGet, ContentView
-from services.contracts.identity import ADMIN_ROLES, Caller
-from services.gateway.auth import CurrentCaller, require_roles
+from services.gateway.auth import Admin, Viewer
 from services.gateway.deps import Bus, IdempotencyKey
 from services.gateway.errors import ERROR_RESPONSES
 
@@ -22,7 +21,7 @@ ContentIdPath = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$", description="con
 async def create_content(
     body: ContentCreate,
     bus: Bus,
-    caller: Annotated[Caller, require_roles(*ADMIN_ROLES)],
+    caller: Admin,
     idempotency_key: IdempotencyKey = None,
 ) -> ContentView:
     return await bus.call(
@@ -36,7 +35,7 @@ async def create_content(
 
 
 @router.get("/{content_id}", summary="查看内容 read a content item")
-async def get_content(content_id: ContentIdPath, bus: Bus, caller: CurrentCaller) -> ContentView:
+async def get_content(content_id: ContentIdPath, bus: Bus, caller: Viewer) -> ContentView:
     return await bus.call(
         catalog.SERVICE, catalog.RPC_CONTENT_GET, ContentGet(id=content_id), caller, ContentView
     )
@@ -49,7 +48,7 @@ async def get_content(content_id: ContentIdPath, bus: Bus, caller: CurrentCaller
 async def get_content_fresh(
     content_id: ContentIdPath,
     bus: Bus,
-    caller: Annotated[Caller, require_roles(*ADMIN_ROLES)],
+    caller: Admin,
 ) -> ContentView:
     return await bus.call(
         catalog.SERVICE,

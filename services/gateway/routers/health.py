@@ -9,7 +9,8 @@ from pydantic import BaseModel
 
 from services.contracts.envelope import Empty
 from services.contracts.health import RPC_HEALTH, Health
-from services.contracts.subjects import SERVICES
+from services.contracts.subjects import SERVICES as BUS_SERVICES
+from services.gateway.auth import Public
 from services.gateway.deps import Bus
 from services.runtime.errors import AppError
 
@@ -22,20 +23,21 @@ class Readiness(BaseModel):
 
 
 @router.get("/healthz", summary="gateway liveness")
-async def healthz() -> dict[str, str]:
+async def healthz(_: Public) -> dict[str, str]:
     return {"status": "ok"}
 
 
 @router.get("/readyz", summary="every service answers and is ready")
-async def readyz(bus: Bus, response: Response) -> Readiness:
+async def readyz(bus: Bus, response: Response, _: Public) -> Readiness:
     async def probe(service: str) -> Health | None:
         try:
             return await bus.call(service, RPC_HEALTH, Empty(), None, Health)
         except AppError:
             return None
 
-    results = await asyncio.gather(*(probe(s) for s in SERVICES))
-    services = dict(zip(SERVICES, results, strict=True))
+    names = BUS_SERVICES
+    results = await asyncio.gather(*(probe(s) for s in names))
+    services = dict(zip(names, results, strict=True))
     ready = all(h is not None and h.ready for h in results)
     response.status_code = 200 if ready else 503
     return Readiness(ready=ready, services=services)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from services.contracts import evaluation
 from services.contracts.evaluation import SiteStats, SiteStatsGet
 from services.contracts.identity import SITE_PATH_PATTERN
-from services.gateway.auth import CurrentCaller
+from services.gateway.auth import Viewer
 from services.gateway.deps import Bus
 from services.gateway.errors import ERROR_RESPONSES
 
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/stats", tags=["evaluation 评估"], responses
 @router.get("/site", summary="站点统计 figures of a site's subtree")
 async def site_stats(
     bus: Bus,
-    caller: CurrentCaller,
+    caller: Viewer,
     site: Annotated[
         str | None, Query(pattern=SITE_PATH_PATTERN, max_length=120, description="默认为本站点")
     ] = None,

@@ -1,0 +1,1 @@
+"""Accounts use cases, one module per area; each function is one command or query."""

@@ -1,0 +1,76 @@
+"""Rate limits (the `limits` library, in memory): per client on every API call, and
+tighter per route where abuse costs (sign-in, codes). Over the limit → 429 with
+Retry-After, before any service is asked.
+
+Several gateway replicas would share a `limits` storage (Redis/Memcached) instead.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from fastapi import Depends, Request
+from limits import RateLimitItem, parse, storage, strategies
+
+from services.runtime.errors import AppError
+
+
+class RateLimiter:
+    def __init__(self, per_address: str, per_caller: str) -> None:
+        self._limiter = strategies.FixedWindowRateLimiter(storage.MemoryStorage())
+        self.per_address = parse(per_address)
+        self.per_caller = parse(per_caller)
+
+    def hit(self, item: RateLimitItem, *keys: str) -> int:
+        """0 when allowed, else the seconds until the window resets."""
+        if self._limiter.hit(item, *keys):
+            return 0
+        reset = self._limiter.get_window_stats(item, *keys).reset_time
+        return max(1, math.ceil(reset - time.time()))
+
+
+def too_many(retry_after: int) -> AppError:
+    return AppError(
+        "rate_limited",
+        429,
+        f"请求过于频繁，请 {retry_after} 秒后再试",
+        f"too many requests; retry after {retry_after}s",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def limit(name: str, rate: str, *, by: str = "ip") -> Any:
+    """A per-route limit, `rate` like "10/minute", keyed by client address or caller."""
+    item = parse(rate)
+
+    async def check(request: Request) -> None:
+        limiter: RateLimiter = request.app.state.rate_limiter
+        caller = request.scope.get("state", {}).get("caller")
+        key = f"sub:{caller.sub}" if by == "caller" and caller else client_address(request)
+        wait = limiter.hit(item, name, key)
+        if wait:
+            raise too_many(wait)
+
+    return Depends(check)
+
+
+async def per_address(request: Request) -> None:
+    """Applied to every API route: a ceiling per client address."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    wait = limiter.hit(limiter.per_address, "api", client_address(request))
+    if wait:
+        raise too_many(wait)
+
+
+def per_caller(request: Request, sub: str) -> None:
+    """Applied once the caller is known: a ceiling per signed-in caller."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    wait = limiter.hit(limiter.per_caller, "caller", sub)
+    if wait:
+        raise too_many(wait)

@@ -1,0 +1,1 @@
+// admin page: built in the page-shell work.

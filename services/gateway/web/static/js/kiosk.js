@@ -1,0 +1,1 @@
+// kiosk page: built in the page-shell work.

@@ -1,0 +1,1 @@
+// mobile page: built in the page-shell work.
