@@ -37,6 +37,7 @@ def create_host(settings: AccountsSettings | None = None) -> ServiceHost:
     )
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
     host.emits(c.EVT_SESSION_REVOKED, c.SessionRevoked, "会话已注销 a session ended")
+    host.emits(c.EVT_SITE_CHANGED, c.SiteView, "站点新建或变更 a site was created or changed")
 
     async def bootstrap() -> None:
         await sites.ensure_root(ctx, settings.root_site_name)

@@ -21,18 +21,23 @@ CODE_CLIENTS = "code_clients"
 KIOSKS = "kiosks"
 SESSIONS = "sessions"
 
+# `site_path` is an array (every ancestor): nx-27017 answers `find` wrongly (nothing)
+# through a single-field index on an array, so multikey indexes here are compound.
 INDEXES = {
-    SITES: [IndexModel([("site_path", ASCENDING)]), IndexModel([("parent", ASCENDING)])],
+    SITES: [
+        IndexModel([("site_path", ASCENDING), ("kind", ASCENDING)]),
+        IndexModel([("parent", ASCENDING)]),
+    ],
     ADMINS: [
         IndexModel([("username", ASCENDING)], unique=True),
-        IndexModel([("site_path", ASCENDING)]),
+        IndexModel([("site_path", ASCENDING), ("role", ASCENDING)]),
     ],
     PEOPLE: [IndexModel([("phone_index", ASCENDING)], unique=True)],
     CODES: [],
     CODE_CLIENTS: [],
     KIOSKS: [
         IndexModel([("token_hash", ASCENDING)], unique=True),
-        IndexModel([("site_path", ASCENDING)]),
+        IndexModel([("site_path", ASCENDING), ("revoked", ASCENDING)]),
     ],
     SESSIONS: [IndexModel([("account_id", ASCENDING)]), IndexModel([("revoked", ASCENDING)])],
 }

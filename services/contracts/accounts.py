@@ -39,6 +39,7 @@ RPC_SESSIONS_REVOKED: Final = "sessions.revoked"
 RPC_ME: Final = "me"
 
 EVT_SESSION_REVOKED: Final = "session_revoked"
+EVT_SITE_CHANGED: Final = "site_changed"
 
 MAX_PAGE: Final = 100
 

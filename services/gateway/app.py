@@ -29,17 +29,21 @@ from services.gateway.routers import (
     accounts as accounts_routes,
 )
 from services.gateway.routers import (
+    catalog,
     content,
     health,
     kiosks,
+    media,
+    menu,
     ops,
+    plays,
     signin,
     sites,
     stats,
 )
 from services.gateway.settings import GatewaySettings
 from services.runtime import tokens
-from services.runtime.bus import make_broker
+from services.runtime.bus import ensure_stream, jetstream, make_broker, service_stream_config
 from services.runtime.errors import AppError
 from services.runtime.telemetry import setup_logging, setup_telemetry, shutdown_telemetry
 
@@ -50,6 +54,10 @@ API_ROUTERS = (
     accounts_routes.router,
     kiosks.router,
     content.router,
+    catalog.router,
+    plays.router,
+    media.router,
+    menu.router,
     stats.router,
     ops.router,
 )
@@ -111,6 +119,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await broker.start()
+        client = broker.config.connection_state.connection
+        # The gateway's own stream carries play reports (it has no database/outbox).
+        await ensure_stream(jetstream(client), service_stream_config(settings.region, "gateway"))
         loader = asyncio.create_task(load_revocations(bus, revocations))
         try:
             yield
@@ -148,8 +159,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
 def install_middlewares(app: FastAPI, settings: GatewaySettings, provider: Any) -> None:
     # Added innermost first: the request-id middleware runs inside the tracing span.
-    app.add_middleware(TimeoutMiddleware, timeout_s=settings.request_timeout_s)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        TimeoutMiddleware,
+        timeout_s=settings.request_timeout_s,
+        path_timeouts=media.timeouts(settings),
+    )
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        path_limits=media.body_limits(settings),
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

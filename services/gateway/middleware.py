@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import uuid
+from collections.abc import Mapping
+from typing import TypeVar
 
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+T = TypeVar("T")
+
+
+def for_path(path: str, table: Mapping[str, T], default: T) -> T:
+    """`table`'s entry for `path`: keys ending in "/" are prefixes, others exact paths."""
+    if path in table:
+        return table[path]
+    for key, value in table.items():
+        if key.endswith("/") and path.startswith(key):
+            return value
+    return default
 
 
 def _request_id() -> str:
@@ -50,53 +64,88 @@ class BodyTooLarge(Exception):
     pass
 
 
-class BodyLimitMiddleware:
-    """413 before the body is read when Content-Length says so; also caps chunked bodies."""
+# A refused body is read on (and dropped) this far before answering, so a client that
+# sends its whole body before reading gets the 413 instead of a connection reset.
+LINGER_BYTES = 8 * 1024 * 1024
+LINGER_S = 5.0
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+async def drain(
+    receive: Receive, max_bytes: int = LINGER_BYTES, timeout_s: float = LINGER_S
+) -> None:
+    drained = 0
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout_s):
+            while drained <= max_bytes:
+                message = await receive()
+                if message["type"] != "http.request" or not message.get("more_body", False):
+                    return
+                drained += len(message.get("body", b""))
+
+
+class BodyLimitMiddleware:
+    """413 before the body is read when Content-Length says so; also caps chunked bodies.
+
+    `path_limits` gives single paths (e.g. the media upload) a larger limit of their own.
+    Any 413 (also one the route raises midway through an upload) first drains a bounded
+    part of the unread body.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, path_limits: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.path_limits = dict(path_limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = for_path(scope.get("path", ""), self.path_limits, self.max_bytes)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
-                if not value.isdigit() or int(value) > self.max_bytes:
-                    await self._reject(scope, send)
+                if not value.isdigit() or int(value) > max_bytes:
+                    await drain(receive)
+                    await self._reject(scope, send, max_bytes)
                     return
                 break
         seen = 0
         started = False
+        body_done = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, body_done
             message = await receive()
             if message["type"] == "http.request":
+                body_done = not message.get("more_body", False)
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > max_bytes:
                     raise BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                if message["status"] == 413 and not body_done:
+                    await drain(receive)
             await send(message)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._reject(scope, send)
+                await drain(receive)
+                await self._reject(scope, send, max_bytes)
 
-    async def _reject(self, scope: Scope, send: Send) -> None:
+    async def _reject(self, scope: Scope, send: Send, max_bytes: int) -> None:
         body = json.dumps(
             {
                 "error": {
                     "code": "payload_too_large",
-                    "message_zh": f"请求内容过大（上限 {self.max_bytes} 字节）",
-                    "message_en": f"request body larger than {self.max_bytes} bytes",
+                    "message_zh": f"请求内容过大（上限 {max_bytes} 字节）",
+                    "message_en": f"request body larger than {max_bytes} bytes",
                     "request_id": scope.get("state", {}).get("request_id"),
                 }
             },
@@ -148,14 +197,27 @@ class SecurityHeadersMiddleware:
 
 
 class TimeoutMiddleware:
-    """504 when a request takes longer than the gateway allows (and nothing was sent)."""
+    """504 when a request takes longer than the gateway allows (and nothing was sent).
 
-    def __init__(self, app: ASGIApp, timeout_s: float) -> None:
+    `path_timeouts` overrides the limit per path (None: no limit, for streamed downloads).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        timeout_s: float,
+        path_timeouts: Mapping[str, float | None] | None = None,
+    ) -> None:
         self.app = app
         self.timeout_s = timeout_s
+        self.path_timeouts = dict(path_timeouts or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        timeout_s = for_path(scope.get("path", ""), self.path_timeouts, self.timeout_s)
+        if timeout_s is None:
             await self.app(scope, receive, send)
             return
         started = False
@@ -166,7 +228,7 @@ class TimeoutMiddleware:
             await send(message)
 
         try:
-            async with asyncio.timeout(self.timeout_s):
+            async with asyncio.timeout(timeout_s):
                 await self.app(scope, receive, tracking_send)
         except TimeoutError:
             if started:
@@ -176,7 +238,7 @@ class TimeoutMiddleware:
                     "error": {
                         "code": "request_timeout",
                         "message_zh": "请求处理超时，请稍后再试",
-                        "message_en": f"the request took longer than {self.timeout_s}s",
+                        "message_en": f"the request took longer than {timeout_s}s",
                         "request_id": scope.get("state", {}).get("request_id"),
                     }
                 },

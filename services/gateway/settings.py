@@ -20,3 +20,22 @@ class GatewaySettings(PlatformSettings):
         default=None, alias="WENMING_PUBLIC_URL", description="base URL printed in QR codes"
     )
     web_vendor_dir: str | None = Field(default=None, alias="WENMING_WEB_VENDOR_DIR")
+    max_upload_bytes: int = Field(
+        default=200 * 1024 * 1024,
+        ge=1024,
+        alias="WENMING_MAX_UPLOAD_BYTES",
+        description="largest media file POST /api/v1/media accepts (413 beyond)",
+    )
+    upload_timeout_s: float = Field(
+        default=1800.0,
+        gt=0,
+        alias="WENMING_UPLOAD_TIMEOUT",
+        description="how long one upload may take (replaces WENMING_REQUEST_TIMEOUT there)",
+    )
+    upload_idle_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        alias="WENMING_UPLOAD_IDLE_TIMEOUT",
+        description="an upload that sends nothing for this long is dropped (408)",
+    )

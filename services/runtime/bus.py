@@ -51,8 +51,9 @@ def make_broker(
     )
 
 
-def service_stream_config(region: str, service: str) -> StreamConfig:
+def service_stream_config(region: str, service: str, replicas: int = 1) -> StreamConfig:
     return StreamConfig(
+        num_replicas=replicas,
         name=stream_name(region, service),
         subjects=[evt_wildcard(region, service)],
         retention=RetentionPolicy.LIMITS,
@@ -63,8 +64,9 @@ def service_stream_config(region: str, service: str) -> StreamConfig:
     )
 
 
-def dead_letter_stream_config(region: str) -> StreamConfig:
+def dead_letter_stream_config(region: str, replicas: int = 1) -> StreamConfig:
     return StreamConfig(
+        num_replicas=replicas,
         name=dead_letter_stream(region),
         subjects=DEAD_LETTER_SUBJECTS,
         retention=RetentionPolicy.LIMITS,
@@ -89,10 +91,12 @@ async def ensure_stream(js: JetStreamContext, config: StreamConfig) -> None:
         await js.update_stream(config)
 
 
-async def ensure_streams(js: JetStreamContext, region: str, services: list[str]) -> None:
+async def ensure_streams(
+    js: JetStreamContext, region: str, services: list[str], replicas: int = 1
+) -> None:
     for service in services:
-        await ensure_stream(js, service_stream_config(region, service))
-    await ensure_stream(js, dead_letter_stream_config(region))
+        await ensure_stream(js, service_stream_config(region, service, replicas))
+    await ensure_stream(js, dead_letter_stream_config(region, replicas))
 
 
 def jetstream(client: NatsClient) -> JetStreamContext:

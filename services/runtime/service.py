@@ -91,9 +91,18 @@ class ServiceHost:
         return register
 
     def on_event(
-        self, source: str, event: str, model: type[ModelT]
+        self,
+        source: str,
+        event: str,
+        model: type[ModelT],
+        after: Callable[[EventEnvelope[Any]], Awaitable[None]] | None = None,
     ) -> Callable[[EventEffect], EventEffect]:
-        """Consume `source`'s `event` through a durable pull consumer and the inbox."""
+        """Consume `source`'s `event` through a durable pull consumer and the inbox.
+
+        `after` runs once the effect committed, before the ack (e.g. to refresh an
+        in-memory model);
+        a failure there does not redeliver the event.
+        """
         self._sources.add(source)
         subject = subjects.evt(self.region, source, event)
         durable = f"{subjects.durable_name(self.name, source)}--{event}"
@@ -108,7 +117,7 @@ class ServiceHost:
             async def consume(body: Any, msg: NatsMessage) -> None:
                 deliveries = msg.raw_message.metadata.num_delivered
                 try:
-                    await inbox.apply(body, effected)
+                    applied = await inbox.apply(body, effected)
                     failpoints.hit("inbox.after_commit")
                 except Exception:
                     log.warning(
@@ -120,6 +129,12 @@ class ServiceHost:
                     )
                     await msg.nack(delay=redelivery_delay(deliveries, base_delay))
                     return
+                if applied and after is not None:
+                    # Before the ack: whoever waits for the ack sees the hook's result too.
+                    try:
+                        await after(body)
+                    except Exception:
+                        log.exception("after-commit hook of %s %s failed", body.type, body.id)
                 await msg.ack()
 
             consume.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
@@ -214,7 +229,9 @@ class ServiceHost:
     async def _startup(self) -> None:
         client = await self.broker.connect()
         self.js = jetstream(client)
-        await ensure_streams(self.js, self.region, sorted(self._sources))
+        await ensure_streams(
+            self.js, self.region, sorted(self._sources), self.settings.stream_replicas
+        )
         await self.mongo.ensure_indexes(self._indexes)
         for hook in self._startup_hooks:
             await hook()

@@ -27,6 +27,13 @@ class PlatformSettings(BaseSettings):
     jwt_public_key_file: Path | None = Field(default=None, alias="WENMING_JWT_PUBLIC_KEY_FILE")
     jwt_issuer: str = Field(default="wenming", alias="WENMING_JWT_ISSUER")
     rpc_timeout_s: float = Field(default=5.0, gt=0, le=60, alias="WENMING_RPC_TIMEOUT")
+    stream_replicas: int = Field(
+        default=1,
+        ge=1,
+        le=5,
+        alias="WENMING_STREAM_REPLICAS",
+        description="JetStream replicas per stream: 3 on a production cluster (R3)",
+    )
 
 
 class ServiceSettings(PlatformSettings):

@@ -97,3 +97,4 @@ def setup_logging(level: str) -> None:
     # FastStream logs every message at INFO; keep the bus quiet unless asked.
     logging.getLogger("faststream").setLevel(max(logging.WARNING, root.level))
     logging.getLogger("pymongo").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)

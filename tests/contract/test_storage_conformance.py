@@ -21,6 +21,10 @@ XPASSes, against a real MongoDB):
 4. A transaction started with `readConcern: snapshot` stores `{'level': 'snapshot'}` as a
    document in the collection it writes. Hence `Mongo.transaction` sets no read concern.
 
+12. `find` on an array field through a *single-field* index on it returns nothing
+    (`count_documents` still counts right); through a compound index it works. Hence
+    every `site_path` (array of ancestors) index is compound.
+
 Found while writing this test (not yet avoided everywhere; see the xfail tests):
 
 5. `$set` of a boolean stores an integer (`True` → `1`, `False` → `0`), and queries treat
@@ -274,7 +278,7 @@ async def test_create_indexes_is_idempotent(mongo: Mongo, collection: Coll) -> N
     first = await collection.create_indexes(models)
     second = await collection.create_indexes(models)
     assert first == second
-    assert len(first) == 4
+    assert len(first) == len(models)
     # `Mongo.ensure_indexes` goes through the same call; twice is fine too.
     await mongo.ensure_indexes({collection.name: models})
     await mongo.ensure_indexes({collection.name: models})
@@ -282,9 +286,9 @@ async def test_create_indexes_is_idempotent(mongo: Mongo, collection: Coll) -> N
     key_fields = {tuple(field for field, _ in spec["key"]) for spec in info.values()}
     assert {
         ("_id",),
-        ("site_path", "published_at"),
+        ("site_path", "created_at"),
         ("scope", "status"),
-        ("status", "published_at"),
+        ("status", "publish_at"),
         ("code",),
     } <= key_fields
 
@@ -340,6 +344,7 @@ def _content(key: str, site: str, scope: str, status: ContentStatus, at: datetim
         status=status,
         published_at=at,
         created_by="test-admin",
+        created_at=at,
     )
 
 
@@ -914,3 +919,18 @@ async def test_deviation_11_hyphenated_collection_name(mongo: Mongo) -> None:
     hyphenated = mongo.collection(f"dead-letters-{uuid.uuid4().hex[:8]}")
     await hyphenated.insert_one({"_id": "x"})
     assert await hyphenated.count_documents({}) == 1
+
+
+@pytest.mark.xfail(
+    strict=False, reason="nx-27017 deviation 12: `find` through a single-field array index"
+)
+async def test_deviation_12_find_through_a_single_field_index_on_an_array(
+    collection: Coll,
+) -> None:
+    await collection.create_indexes([IndexModel([("site_path", ASCENDING)])])
+    await collection.insert_many(
+        [{"_id": n, "site_path": sites.ancestors(f"{INSTITUTE}/{320582001000 + n}")}
+         for n in range(1, 4)]
+    )
+    assert await collection.count_documents({"site_path": INSTITUTE}) == 3
+    assert len(await collection.find({"site_path": INSTITUTE}).to_list()) == 3

@@ -11,7 +11,7 @@ from services.contracts.identity import Role
 from services.runtime import deadletter
 from tests.faults.conftest import MakePlatform
 from tests.faults.helpers import ITEM, counted
-from tests.support.platform import eventually, fresh_station
+from tests.support.platform import eventually, fresh_center
 
 
 async def test_failing_effect_is_dead_lettered_then_replayed_once(
@@ -22,8 +22,8 @@ async def test_failing_effect_is_dead_lettered_then_replayed_once(
         proc_env={"evaluation": {"WENMING_FAILPOINTS": "inbox.effect:raise"}},
     )
     region = platform.stack.region
-    station = fresh_station()
-    async with platform.client(Role.station_admin, station) as admin:
+    station = fresh_center()
+    async with platform.client(Role.center_admin, station) as admin:
         assert (await admin.post("/api/v1/content", json=ITEM)).status_code == 201
 
     client = await nats.connect(platform.stack.nats_url)

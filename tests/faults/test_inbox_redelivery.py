@@ -10,13 +10,13 @@ from services.contracts import subjects
 from services.contracts.identity import Role
 from tests.faults.conftest import MakePlatform
 from tests.faults.helpers import ITEM, counted, inbox_entries
-from tests.support.platform import fresh_station
+from tests.support.platform import fresh_center
 
 
 async def test_an_event_published_twice_is_counted_once(make_platform: MakePlatform) -> None:
     platform = await make_platform()
-    station = fresh_station()
-    async with platform.client(Role.station_admin, station) as admin:
+    station = fresh_center()
+    async with platform.client(Role.center_admin, station) as admin:
         assert (await admin.post("/api/v1/content", json=ITEM)).status_code == 201
     await platform.quiesce()
     assert await counted(platform, station) == 1
@@ -50,8 +50,8 @@ async def test_a_redelivery_after_the_consumer_crashed_before_acking_is_a_no_op(
             "evaluation": {"WENMING_FAILPOINTS": "inbox.after_commit:kill", "WENMING_ACK_WAIT": "1"}
         }
     )
-    station = fresh_station()
-    async with platform.client(Role.station_admin, station) as admin:
+    station = fresh_center()
+    async with platform.client(Role.center_admin, station) as admin:
         assert (await admin.post("/api/v1/content", json=ITEM)).status_code == 201
     platform.stack.procs["evaluation"].popen.wait(timeout=15)  # died after commit, before ack
     entries_after_crash = await inbox_entries(platform)

@@ -9,7 +9,7 @@ import httpx
 from services.contracts.identity import Role
 from tests.faults.conftest import MakePlatform
 from tests.faults.helpers import catalog_items, counted
-from tests.support.platform import fresh_station
+from tests.support.platform import fresh_center
 
 CREATES = 40
 
@@ -37,8 +37,8 @@ async def test_nothing_lost_nothing_doubled_across_a_nats_restart(
     # Acks in flight when the server dies are lost: those events come back after
     # ack_wait (shortened here) and the inbox drops them.
     platform = await make_platform(env={"WENMING_RPC_TIMEOUT": "2", "WENMING_ACK_WAIT": "2"})
-    station = fresh_station()
-    async with platform.client(Role.station_admin, station) as client:
+    station = fresh_center()
+    async with platform.client(Role.center_admin, station) as client:
         for number in range(CREATES):
             if number == CREATES // 2:
                 platform.stack.kill("nats")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from services.contracts.identity import Role
 from tests.faults.conftest import MakePlatform
 from tests.faults.helpers import ITEM, catalog_items, counted
-from tests.support.platform import fresh_station
+from tests.support.platform import fresh_center
 
 
 async def test_event_committed_before_a_crash_is_delivered_once_after_restart(
@@ -15,8 +15,8 @@ async def test_event_committed_before_a_crash_is_delivered_once_after_restart(
         env={"WENMING_RPC_TIMEOUT": "2"},
         proc_env={"catalog": {"WENMING_FAILPOINTS": "outbox.after_commit:kill"}},
     )
-    station = fresh_station()
-    async with platform.client(Role.station_admin, station) as admin:
+    station = fresh_center()
+    async with platform.client(Role.center_admin, station) as admin:
         response = await admin.post("/api/v1/content", json=ITEM)
     # The catalog died before answering: the caller sees a clear 503/504, not a hang.
     assert response.status_code in (503, 504)

@@ -13,14 +13,14 @@ from tests.support.platform import (
     STATION,
     Platform,
     eventually,
-    fresh_station,
+    fresh_center,
 )
 
 ITEM = {"title": "柔力球入门教学", "section": "health", "kind": "article", "summary": "分解动作"}
 
 
 async def site_count(platform: Platform, site: str) -> int:
-    async with platform.client(Role.center_admin, CENTER) as admin:
+    async with platform.client(Role.provincial_admin, "320000") as admin:
         response = await admin.get("/api/v1/stats/site", params={"site": site})
         assert response.status_code == 200, response.text
         count: int = response.json()["published_content"]
@@ -60,7 +60,16 @@ async def test_counts_roll_up_the_site_tree(platform: Platform) -> None:
     async with platform.client(Role.station_admin, STATION) as station:
         created = await station.post("/api/v1/content", json={**ITEM, "title": "金都社区天天书场"})
     assert created.status_code == 201
+    assert created.json()["status"] == "pending_review"
+    await platform.quiesce()
+    assert await site_count(platform, CENTER) == center_before  # not published yet
 
+    async with platform.client(Role.institute_admin, INSTITUTE) as institute:
+        approved = await institute.post(
+            f"/api/v1/content/{created.json()['id']}/review", json={"approve": True}
+        )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "published"
     await platform.quiesce()
     assert await site_count(platform, CENTER) == center_before + 1
     assert await site_count(platform, INSTITUTE) == institute_before + 1
@@ -72,6 +81,11 @@ async def test_item_outside_the_viewers_reach_answers_404(platform: Platform) ->
     async with platform.client(Role.station_admin, STATION) as station:
         created = await station.post("/api/v1/content", json={**ITEM, "title": "只在本站发布"})
     item_id = created.json()["id"]
+    async with platform.client(Role.center_admin, CENTER) as center:
+        approved = await center.post(
+            f"/api/v1/content/{item_id}/review", json={"approve": True, "scope": STATION}
+        )
+    assert approved.json()["scope"] == STATION
     async with platform.client(Role.resident, RESIDENT_SITE) as stranger:
         response = await stranger.get(f"/api/v1/content/{item_id}")
     assert response.status_code == 404
@@ -80,9 +94,9 @@ async def test_item_outside_the_viewers_reach_answers_404(platform: Platform) ->
 
 
 async def test_retry_with_the_same_idempotency_key_creates_once(platform: Platform) -> None:
-    station = fresh_station()
+    station = fresh_center()
     headers = {"Idempotency-Key": "test-retry-0001"}
-    async with platform.client(Role.station_admin, station) as admin:
+    async with platform.client(Role.center_admin, station) as admin:
         first = await admin.post("/api/v1/content", json=ITEM, headers=headers)
         second = await admin.post("/api/v1/content", json=ITEM, headers=headers)
     assert first.status_code == second.status_code == 201

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from services.contracts.identity import Role
-from tests.support.platform import CENTER, Platform, fresh_station
+from tests.support.platform import CENTER, Platform, fresh_center, fresh_station
 
 VALID = {"title": "健康讲座", "section": "health", "kind": "article", "summary": "讲座简介"}
 FIELDS = ["title", "section", "kind", "summary", "media_url", "scope"]
@@ -76,11 +76,20 @@ async def test_oversized_body_is_refused_with_413_before_any_service_sees_it(
 
 
 async def test_publishing_to_a_foreign_subtree_is_refused(platform: Platform) -> None:
-    station = fresh_station()
-    async with platform.client(Role.station_admin, station) as admin:
+    county = fresh_center()
+    async with platform.client(Role.center_admin, county) as admin:
         response = await admin.post("/api/v1/content", json={**VALID, "scope": CENTER})
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "scope_outside_subtree"
+    assert await stored_at(platform, county) == 0
+
+
+async def test_an_upload_cannot_choose_its_own_scope(platform: Platform) -> None:
+    station = fresh_station()
+    async with platform.client(Role.station_admin, station) as admin:
+        response = await admin.post("/api/v1/content", json={**VALID, "scope": CENTER})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "scope_needs_review"
     assert await stored_at(platform, station) == 0
 
 

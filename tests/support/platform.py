@@ -34,6 +34,11 @@ def fresh_station() -> str:
     return f"{CENTER}/320582900/{320582900000 + next(_station_numbers)}"
 
 
+def fresh_center() -> str:
+    """A county (center) no other test uses: its admin publishes without review."""
+    return f"320000/320500/{329000 + next(_station_numbers)}"
+
+
 @dataclass
 class Platform:
     stack: Stack

@@ -7,6 +7,7 @@ from services.accounts.store import SITES
 from services.accounts.usecases.context import Context
 from services.accounts.views import site_view
 from services.contracts.accounts import (
+    EVT_SITE_CHANGED,
     PublicSite,
     SiteCreate,
     SiteKind,
@@ -18,7 +19,7 @@ from services.contracts.accounts import (
 from services.contracts.identity import Caller
 from services.runtime import sites
 from services.runtime.errors import AppError, conflict, not_found
-from services.runtime.mongo import Session
+from services.runtime.mongo import Document, Session
 
 
 def may_see(caller: Caller, path: str) -> bool:
@@ -47,8 +48,10 @@ async def ensure_root(ctx: Context, name: str) -> None:
 
     async def write(session: Session) -> None:
         await ctx.store.insert(session, SITES, doc)
+        await announce(ctx, session, doc, None)
 
     await ctx.store.mongo.transaction(write)
+    ctx.host.outbox.committed()
 
 
 async def create(ctx: Context, caller: Caller, command: SiteCreate) -> SiteView:
@@ -75,9 +78,16 @@ async def create(ctx: Context, caller: Caller, command: SiteCreate) -> SiteView:
 
     async def write(session: Session) -> None:
         await ctx.store.insert(session, SITES, doc)
+        await announce(ctx, session, doc, caller)
 
     await ctx.store.mongo.transaction(write)
+    ctx.host.outbox.committed()
     return site_view(doc)
+
+
+async def announce(ctx: Context, session: Session, doc: Document, caller: Caller | None) -> None:
+    """Other services keep a read model of the tree (names, kinds, locations)."""
+    await ctx.host.emit(session, EVT_SITE_CHANGED, site_view(doc), site=doc["_id"], actor=caller)
 
 
 async def update(ctx: Context, caller: Caller, command: SiteUpdate) -> SiteView:
@@ -90,8 +100,10 @@ async def update(ctx: Context, caller: Caller, command: SiteUpdate) -> SiteView:
 
     async def write(session: Session) -> None:
         await ctx.store.replace(session, SITES, doc)
+        await announce(ctx, session, doc, caller)
 
     await ctx.store.mongo.transaction(write)
+    ctx.host.outbox.committed()
     return site_view(doc)
 
 

@@ -1,0 +1,124 @@
+"""Plays: resume where a viewer stopped, continue with the next episode, and heat the
+hot list. Play reports arrive as events from the gateway's play API (through the
+inbox, so a resent report counts once)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+from services.catalog.domain import hot
+from services.catalog.store import HEAT, PROGRESS
+from services.catalog.usecases.context import Context
+from services.catalog.usecases.views import to_view
+from services.contracts import catalog as c
+from services.contracts.envelope import EventEnvelope
+from services.contracts.identity import Caller
+from services.runtime.errors import not_found
+from services.runtime.mongo import Session
+
+COMPLETE_RATIO = 0.95
+
+
+async def record(ctx: Context, event: EventEnvelope[c.PlayRecorded], session: Session) -> None:
+    """The inbox effect of one play report (runs inside the inbox transaction)."""
+    play = event.data
+    if ctx.read.get(play.content_id) is None and await ctx.store.get(play.content_id) is None:
+        return  # an item we never had: nothing to heat, nothing to resume
+    moment = event.occurred_at
+    await _save_progress(ctx, session, play, moment)
+    if play.action is c.PlayAction.progress:
+        return
+    heats = ctx.store.mongo.collection(HEAT)
+    for region in hot.regions_of(play.viewer_site):
+        key = f"{region}|{play.content_id}"
+        stored = await heats.find_one({"_id": key}, session=session)
+        current = hot.Heat(**{k: v for k, v in (stored or {}).items() if k in HEAT_FIELDS})
+        updated = hot.record(current, play.action, moment)
+        await heats.replace_one(
+            {"_id": key},
+            {"_id": key, "region": region, "content_id": play.content_id, **asdict(updated)},
+            upsert=True,
+            session=session,
+        )
+
+
+async def reload_heat(ctx: Context, data: c.PlayRecorded) -> None:
+    """After the play committed: bring this replica's hot board up to the stored heat."""
+    heats = ctx.store.mongo.collection(HEAT)
+    for region in hot.regions_of(data.viewer_site):
+        doc = await heats.find_one({"_id": f"{region}|{data.content_id}"})
+        if doc is not None:
+            heat = hot.Heat(**{k: v for k, v in doc.items() if k in HEAT_FIELDS})
+            ctx.read.hot.load(region, data.content_id, heat)
+
+
+HEAT_FIELDS = set(hot.Heat.__dataclass_fields__)
+
+
+async def _save_progress(
+    ctx: Context, session: Session, play: c.PlayRecorded, moment: datetime
+) -> None:
+    done = play.action is c.PlayAction.complete or (
+        play.duration_s is not None
+        and play.duration_s > 0
+        and play.position_s >= COMPLETE_RATIO * play.duration_s
+    )
+    key = f"{play.viewer}|{play.content_id}"
+    await ctx.store.mongo.collection(PROGRESS).replace_one(
+        {"_id": key},
+        {
+            "_id": key,
+            "viewer": play.viewer,
+            "content_id": play.content_id,
+            "position_s": 0.0 if done else play.position_s,
+            "completed": done,
+            "at": moment,
+        },
+        upsert=True,
+        session=session,
+    )
+
+
+async def warm(ctx: Context) -> None:
+    async for doc in ctx.store.mongo.collection(HEAT).find({}):
+        heat = hot.Heat(**{k: v for k, v in doc.items() if k in HEAT_FIELDS})
+        ctx.read.hot.load(doc["region"], doc["content_id"], heat)
+
+
+async def resume(ctx: Context, caller: Caller, content_id: str) -> c.Resume:
+    item = ctx.read.get_visible(content_id, caller)
+    if item is None:
+        raise not_found("内容", "content")
+    doc = await ctx.store.mongo.collection(PROGRESS).find_one({"_id": f"{caller.sub}|{content_id}"})
+    following = ctx.read.next_episode(item)
+    return c.Resume(
+        content_id=content_id,
+        position_s=float(doc["position_s"]) if doc else 0.0,
+        completed=bool(doc and doc["completed"]),
+        next=to_view(following, ctx.read) if following is not None else None,
+    )
+
+
+def hot_list(ctx: Context, site: str, query: c.HotQuery) -> c.HotList:
+    region = hot.region_for(site)
+    reach = {
+        i.id: i
+        for i in ctx.read.visible_items(site)
+        if query.section is None or i.section is query.section
+    }
+    now = ctx.now()
+    week = hot.week_of(now)
+    top = ctx.read.hot.top(region, now, query.limit, this_week=query.week, keep=reach)
+    return c.HotList(
+        region=region,
+        items=[
+            c.HotItem(
+                content=to_view(reach[item_id], ctx.read),
+                score=round(score, 3),
+                plays_week=heat.plays_week if heat.week == week else 0,
+                why=hot.why(heat, week),
+            )
+            for item_id, score, heat in top
+        ],
+    )
