@@ -14,10 +14,11 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from limits import parse
 from pydantic import ValidationError
 
 from services.contracts.identity import ADMIN_ROLES, Caller, Role
-from services.gateway.ratelimit import per_caller
+from services.gateway.ratelimit import hit, per_caller
 from services.gateway.revocations import Revocations
 from services.runtime import tokens
 from services.runtime.errors import AppError, forbidden
@@ -61,6 +62,17 @@ async def current_token(
 CurrentToken = Annotated[tokens.VerifiedToken, Depends(current_token)]
 
 Check = Callable[..., Coroutine[Any, Any, Caller]]
+
+
+def limit_per_caller(name: str, rate: str) -> Any:
+    """A per-route limit keyed by the signed-in caller (resolved first, so the key is
+    the caller even when the route lists the limit among its `dependencies`)."""
+    item = parse(rate)
+
+    async def check(request: Request, token: CurrentToken) -> None:
+        hit(request, item, name, f"sub:{token.caller.sub}")
+
+    return Depends(check)
 
 
 def allow(*roles: Role) -> Any:

@@ -45,19 +45,22 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "-"
 
 
-def limit(name: str, rate: str, *, by: str = "ip") -> Any:
-    """A per-route limit, `rate` like "10/minute", keyed by client address or caller."""
+def limit(name: str, rate: str) -> Any:
+    """A per-route limit, `rate` like "10/minute", keyed by client address (for routes
+    anyone may call; `auth.limit_per_caller` keys signed-in routes by caller)."""
     item = parse(rate)
 
     async def check(request: Request) -> None:
-        limiter: RateLimiter = request.app.state.rate_limiter
-        caller = request.scope.get("state", {}).get("caller")
-        key = f"sub:{caller.sub}" if by == "caller" and caller else client_address(request)
-        wait = limiter.hit(item, name, key)
-        if wait:
-            raise too_many(wait)
+        hit(request, item, name, client_address(request))
 
     return Depends(check)
+
+
+def hit(request: Request, item: RateLimitItem, name: str, key: str) -> None:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    wait = limiter.hit(item, name, key)
+    if wait:
+        raise too_many(wait)
 
 
 async def per_address(request: Request) -> None:

@@ -22,12 +22,11 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import StreamingResponse
 
 from services.contracts import catalog as c
-from services.gateway.auth import Admin, Public
+from services.gateway.auth import Admin, Public, limit_per_caller
 from services.gateway.bus import BusClient
 from services.gateway.byte_ranges import ByteRange, Unsatisfiable, parse_range
 from services.gateway.deps import Bus, IdempotencyKey
 from services.gateway.errors import ERROR_RESPONSES
-from services.gateway.ratelimit import limit
 from services.gateway.settings import GatewaySettings
 from services.gateway.uploads import receive_upload
 from services.runtime import media_types
@@ -143,7 +142,7 @@ async def upload_media(
     bucket: Bucket,
     caller: Admin,
     idempotency_key: IdempotencyKey = None,
-    _: None = limit("media.upload", "120/hour", by="caller"),
+    _: None = limit_per_caller("media.upload", "120/hour"),
 ) -> c.MediaView:
     settings: GatewaySettings = request.app.state.settings
     upload = await receive_upload(

@@ -15,9 +15,8 @@ from fastapi import APIRouter, Request, Response
 from services.contracts import catalog as c
 from services.contracts import subjects
 from services.contracts.envelope import Actor, EventEnvelope
-from services.gateway.auth import Viewer
+from services.gateway.auth import Viewer, limit_per_caller
 from services.gateway.errors import ERROR_RESPONSES
-from services.gateway.ratelimit import limit
 from services.runtime.errors import unavailable
 from services.runtime.telemetry import current_carrier
 
@@ -30,7 +29,7 @@ PLAY_NAMESPACE = uuid.UUID("5b0f2d1e-8e1a-4c9b-9d55-3c1f0f6a2a77")
     "",
     status_code=202,
     summary="上报播放 report a play, progress, completion or like",
-    dependencies=[limit("plays", "240/minute", by="caller")],
+    dependencies=[limit_per_caller("plays", "240/minute")],
 )
 async def report(body: c.PlayReport, caller: Viewer, request: Request) -> Response:
     event: EventEnvelope[c.PlayRecorded] = EventEnvelope(

@@ -17,7 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from services.contracts import accounts as c
 from services.contracts.envelope import Empty
 from services.contracts.identity import Caller
-from services.gateway.auth import Admin, AnyCaller, CurrentToken, Public, invalid_token
+from services.gateway.auth import (
+    Admin,
+    AnyCaller,
+    CurrentToken,
+    Public,
+    invalid_token,
+    limit_per_caller,
+)
 from services.gateway.deps import Bus
 from services.gateway.errors import ERROR_RESPONSES
 from services.gateway.ratelimit import client_address, limit
@@ -151,7 +158,7 @@ async def me(caller: AnyCaller, bus: Bus) -> c.Me:
     "/password",
     status_code=204,
     summary="修改密码 change my password",
-    dependencies=[limit("auth.password", "5/minute", by="caller")],
+    dependencies=[limit_per_caller("auth.password", "5/minute")],
 )
 async def change_password(body: c.PasswordChange, caller: Admin, bus: Bus) -> Response:
     await bus.call(c.SERVICE, c.RPC_PASSWORD_CHANGE, body, caller, Empty)
