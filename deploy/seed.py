@@ -7,13 +7,14 @@ either creates or finds what a previous seed made (409 / Idempotency-Key).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from deploy import demo
+from deploy import demo, demo_media
 
 
 class SeedError(RuntimeError):
@@ -50,6 +51,9 @@ def seed_sites(client: httpx.Client, root: dict[str, str]) -> None:
             "kind": site.kind,
             "region_code": site.path.split("/")[2] if site.path.count("/") >= 2 else "320500",
         }
+        if site.path in demo.LOCATIONS:
+            lat, lng = demo.LOCATIONS[site.path]
+            body["location"] = {"lat": lat, "lng": lng}
         created_or_exists(client.post("/api/v1/sites", json=body, headers=root), site.name)
 
 
@@ -82,23 +86,139 @@ def seed_kiosk(client: httpx.Client, data_dir: Path) -> str:
     return token
 
 
-def seed_content(client: httpx.Client, bootstrap_password: str) -> int:
-    sessions: dict[str, dict[str, str]] = {}
-    for number, (username, section, kind, title, summary) in enumerate(demo.CONTENT, start=1):
-        if username not in sessions:
+class Sessions:
+    """Signed-in demo admins, by username."""
+
+    def __init__(self, client: httpx.Client, bootstrap_password: str) -> None:
+        self.client = client
+        self.bootstrap_password = bootstrap_password
+        self._headers: dict[str, dict[str, str]] = {}
+
+    def __call__(self, username: str) -> dict[str, str]:
+        if username not in self._headers:
             is_root = username == demo.BOOTSTRAP_ADMIN
-            password = bootstrap_password if is_root else demo.DEMO_PASSWORD
-            sessions[username] = sign_in(client, username, password)
-        body = {"title": title, "section": section, "kind": kind, "summary": summary}
-        if kind in ("video", "audio", "link"):
-            body["media_url"] = f"{demo.MEDIA_BASE}{number:03d}"
+            password = self.bootstrap_password if is_root else demo.DEMO_PASSWORD
+            self._headers[username] = sign_in(self.client, username, password)
+        return self._headers[username]
+
+
+def upload_tone(client: httpx.Client, headers: dict[str, str], key: str, pitch: float) -> str:
+    response = client.post(
+        "/api/v1/media",
+        files={"file": (f"{key}.wav", demo_media.tone(pitch_hz=pitch), "audio/wav")},
+        headers={**headers, "Idempotency-Key": f"demo-media-{key}"},
+    )
+    created_or_exists(response, f"media {key}")
+    media_id: str = response.json()["media_id"]
+    return media_id
+
+
+def publish(
+    client: httpx.Client, headers: dict[str, str], key: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    response = client.post(
+        "/api/v1/content",
+        json=body,
+        headers={**headers, "Idempotency-Key": f"demo-seed-content-{key}"},
+    )
+    created_or_exists(response, body["title"])
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def seed_content(client: httpx.Client, sessions: Sessions) -> int:
+    count = 0
+    for number, item in enumerate(demo.CONTENT, start=1):
+        headers = sessions(item.publisher)
+        body: dict[str, Any] = {
+            "title": item.title,
+            "section": item.section,
+            "kind": item.kind,
+            "summary": item.summary,
+        }
+        if item.media == "tone":
+            body["media_id"] = upload_tone(client, headers, f"{number:03d}", 330 + 20 * number)
+        elif item.media is not None:
+            body["media_url"] = item.media
+        created = publish(client, headers, f"{number:03d}", body)
+        count += 1
+        for episode, title in enumerate(item.episodes, start=1):
+            key = f"{number:03d}-{episode:02d}"
+            publish(
+                client,
+                headers,
+                key,
+                {
+                    "title": title,
+                    "section": item.section,
+                    "kind": "audio",
+                    "series_id": created["id"],
+                    "episode": episode,
+                    "media_id": upload_tone(client, headers, key, 300 + 30 * episode),
+                },
+            )
+            count += 1
+    return count
+
+
+PLAYS = {
+    "血糖高和血压高预防和健康生活方式": 9,
+    "锡剧经典选段欣赏": 6,
+    "防范电信诈骗十条提醒": 4,
+    "柔力球入门教学（分解动作）": 12,
+    "第一讲：拿稳手机": 3,
+}
+
+
+def seed_plays(client: httpx.Client, kiosk_token: str) -> None:
+    """Some plays from the demo kiosk, so the hot list has something to say."""
+    signed = client.post("/api/v1/auth/kiosk/sign-in", json={"device_token": kiosk_token})
+    created_or_exists(signed, "kiosk sign-in")
+    headers = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+    for title, plays in PLAYS.items():
+        found = client.get("/api/v1/catalog/search", params={"q": title}, headers=headers)
+        hits = [h["content"] for h in found.json()["items"] if h["content"]["title"] == title]
+        for hit in hits[:1]:
+            for n in range(plays):
+                event = uuid.uuid5(uuid.NAMESPACE_URL, f"demo-play/{hit['id']}/{n}")
+                client.post(
+                    "/api/v1/plays",
+                    headers=headers,
+                    json={"event_id": str(event), "content_id": hit["id"], "action": "play"},
+                )
+
+
+def seed_offers(client: httpx.Client, sessions: Sessions) -> None:
+    for username, name, site, area, capacity, equipment in demo.VENUES:
+        lat, lng = demo.LOCATIONS[site]
         response = client.post(
-            "/api/v1/content",
-            json=body,
-            headers={**sessions[username], "Idempotency-Key": f"demo-seed-content-{number:03d}"},
+            "/api/v1/venues",
+            headers=sessions(username),
+            json={
+                "name": name,
+                "location": {"lat": lat, "lng": lng},
+                "area_m2": area,
+                "capacity": capacity,
+                "equipment": list(equipment),
+                "opening_hours": [
+                    {"weekday": d, "opens": "08:30", "closes": "20:30"} for d in range(1, 8)
+                ],
+            },
+        )
+        created_or_exists(response, name)
+    for username, title, section, provider, kind, lead in demo.MENU:
+        response = client.post(
+            "/api/v1/menu",
+            headers=sessions(username),
+            json={
+                "title": title,
+                "section": section,
+                "provider": provider,
+                "provider_kind": kind,
+                "lead_time_days": lead,
+            },
         )
         created_or_exists(response, title)
-    return len(demo.CONTENT)
 
 
 def seed(gateway_url: str, data_dir: Path, bootstrap_password: str) -> SeedResult:
@@ -107,5 +227,10 @@ def seed(gateway_url: str, data_dir: Path, bootstrap_password: str) -> SeedResul
         seed_sites(client, root)
         seed_admins(client, root)
         token = seed_kiosk(client, data_dir)
-        count = seed_content(client, bootstrap_password)
+        sessions = Sessions(client, bootstrap_password)
+        count = seed_content(client, sessions)
+        seed_plays(client, token)
+        if not (data_dir / "demo-offers-seeded").exists():
+            seed_offers(client, sessions)
+            (data_dir / "demo-offers-seeded").touch()
     return SeedResult(content=count, kiosk_token=token)
