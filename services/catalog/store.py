@@ -19,7 +19,7 @@ from services.runtime import sites
 from services.runtime.errors import conflict
 from services.runtime.mongo import Document, Mongo, Session
 
-from .domain.content import Content
+from .domain.content import Content, visible_to
 
 CONTENT = "content"
 AUDIT = "audit"
@@ -123,8 +123,10 @@ class ContentStore:
         return from_document(doc) if doc else None
 
     async def get_visible(self, content_id: str, caller: Caller) -> Content | None:
-        doc = await self._content.find_one({"_id": content_id, **visibility_filter(caller)})
-        return from_document(doc) if doc else None
+        # By id, then the domain rule: one indexed lookup (nx-27017 scans the whole
+        # collection for `_id` combined with the `$or` of `visibility_filter`).
+        item = await self.get(content_id)
+        return item if item is not None and visible_to(item, caller) else None
 
     async def all_published(self) -> list[Content]:
         cursor = self._content.find({"status": ContentStatus.published.value})

@@ -15,6 +15,7 @@ from faststream.nats import NatsBroker
 from services.contracts import accounts, subjects
 from services.contracts.envelope import Empty, EventEnvelope
 from services.gateway import web
+from services.gateway.auth import VerifiedTokens
 from services.gateway.bus import BusClient
 from services.gateway.errors import install_error_handlers
 from services.gateway.middleware import (
@@ -107,7 +108,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     setup_logging(settings.log_level)
     provider = (
-        setup_telemetry("gateway", settings.otlp_endpoint, settings.region)
+        setup_telemetry("gateway", settings.otlp_endpoint, settings.region, database=False)
         if settings.tracing
         else None
     )
@@ -147,6 +148,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.token_keys = load_token_keys(settings)
     app.state.bus = bus
     app.state.revocations = revocations
+    app.state.verified_tokens = VerifiedTokens()
     app.state.rate_limiter = RateLimiter(settings.rate_per_address, settings.rate_per_caller)
     install_error_handlers(app)
     app.include_router(health.router)

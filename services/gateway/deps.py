@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Request
 from services.gateway.bus import BusClient
 
 
-def bus_client(request: Request) -> BusClient:
+async def bus_client(request: Request) -> BusClient:
     client: BusClient = request.app.state.bus
     return client
 

@@ -12,7 +12,8 @@ import time
 from typing import Any
 
 from fastapi import Depends, Request
-from limits import RateLimitItem, parse, storage, strategies
+from limits import RateLimitItem, parse
+from limits.aio import storage, strategies
 
 from services.runtime.errors import AppError
 
@@ -23,11 +24,11 @@ class RateLimiter:
         self.per_address = parse(per_address)
         self.per_caller = parse(per_caller)
 
-    def hit(self, item: RateLimitItem, *keys: str) -> int:
+    async def hit(self, item: RateLimitItem, *keys: str) -> int:
         """0 when allowed, else the seconds until the window resets."""
-        if self._limiter.hit(item, *keys):
+        if await self._limiter.hit(item, *keys):
             return 0
-        reset = self._limiter.get_window_stats(item, *keys).reset_time
+        reset = (await self._limiter.get_window_stats(item, *keys)).reset_time
         return max(1, math.ceil(reset - time.time()))
 
 
@@ -51,14 +52,14 @@ def limit(name: str, rate: str) -> Any:
     item = parse(rate)
 
     async def check(request: Request) -> None:
-        hit(request, item, name, client_address(request))
+        await hit(request, item, name, client_address(request))
 
     return Depends(check)
 
 
-def hit(request: Request, item: RateLimitItem, name: str, key: str) -> None:
+async def hit(request: Request, item: RateLimitItem, name: str, key: str) -> None:
     limiter: RateLimiter = request.app.state.rate_limiter
-    wait = limiter.hit(item, name, key)
+    wait = await limiter.hit(item, name, key)
     if wait:
         raise too_many(wait)
 
@@ -66,14 +67,14 @@ def hit(request: Request, item: RateLimitItem, name: str, key: str) -> None:
 async def per_address(request: Request) -> None:
     """Applied to every API route: a ceiling per client address."""
     limiter: RateLimiter = request.app.state.rate_limiter
-    wait = limiter.hit(limiter.per_address, "api", client_address(request))
+    wait = await limiter.hit(limiter.per_address, "api", client_address(request))
     if wait:
         raise too_many(wait)
 
 
-def per_caller(request: Request, sub: str) -> None:
+async def per_caller(request: Request, sub: str) -> None:
     """Applied once the caller is known: a ceiling per signed-in caller."""
     limiter: RateLimiter = request.app.state.rate_limiter
-    wait = limiter.hit(limiter.per_caller, "caller", sub)
+    wait = await limiter.hit(limiter.per_caller, "caller", sub)
     if wait:
         raise too_many(wait)

@@ -30,6 +30,7 @@ OUTBOX = "outbox"
 # nx-27017 cannot index `_id` inside a compound index; `sent` alone serves the scan.
 OUTBOX_INDEXES = {OUTBOX: [IndexModel([("sent", ASCENDING)])]}
 BATCH = 256
+PUBLISH_CONCURRENCY = 32
 KEEP_SENT = timedelta(days=1)
 
 
@@ -127,9 +128,20 @@ class OutboxRelay:
             return 0
         sent: list[str] = []
         try:
-            for entry in entries:
-                await self._publish_one(entry)
-                sent.append(entry["_id"])
+            # A few publishes in flight at once: each ack waits for the stream's fsync.
+            for start in range(0, len(entries), PUBLISH_CONCURRENCY):
+                chunk = entries[start : start + PUBLISH_CONCURRENCY]
+                results = await asyncio.gather(
+                    *(self._publish_one(e) for e in chunk), return_exceptions=True
+                )
+                failed = next((r for r in results if isinstance(r, BaseException)), None)
+                sent.extend(
+                    e["_id"]
+                    for e, r in zip(chunk, results, strict=True)
+                    if not isinstance(r, BaseException)
+                )
+                if failed is not None:
+                    raise failed
         finally:
             if sent:
                 await self._outbox.mark_sent(sent)

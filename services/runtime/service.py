@@ -85,7 +85,9 @@ class ServiceHost:
         subject = subjects.rpc(self.region, self.name, action)
 
         def register(handler: F) -> F:
-            self.broker.subscriber(subject, queue=self.name, title=subject)(handler)
+            self.broker.subscriber(
+                subject, queue=self.name, title=subject, max_workers=self.settings.rpc_workers
+            )(handler)
             return handler
 
         return register

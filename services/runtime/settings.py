@@ -44,6 +44,13 @@ class ServiceSettings(PlatformSettings):
     outbox_poll_s: float = Field(default=1.0, gt=0, le=60, alias="WENMING_OUTBOX_POLL")
     max_deliver: int = Field(default=6, ge=2, le=100, alias="WENMING_MAX_DELIVER")
     ack_wait_s: float = Field(default=30.0, ge=1, le=3600, alias="WENMING_ACK_WAIT")
+    rpc_workers: int = Field(
+        default=16,
+        ge=1,
+        le=256,
+        alias="WENMING_RPC_WORKERS",
+        description="requests one replica handles at once (writes stay serialized on nx-27017)",
+    )
 
     def database_name(self, service: str) -> str:
         return self.mongodb_database or f"wenming_{service}"

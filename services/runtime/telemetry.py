@@ -20,7 +20,9 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 _provider: TracerProvider | None = None
 
 
-def setup_telemetry(service: str, endpoint: str | None, region: str) -> TracerProvider:
+def setup_telemetry(
+    service: str, endpoint: str | None, region: str, *, database: bool = True
+) -> TracerProvider:
     """Create (once per process) the global tracer provider for `service`."""
     global _provider
     if _provider is not None:
@@ -42,7 +44,8 @@ def setup_telemetry(service: str, endpoint: str | None, region: str) -> TracerPr
             BatchSpanProcessor(exporter, schedule_delay_millis=500, max_export_batch_size=512)
         )
     trace.set_tracer_provider(provider)
-    _instrument_pymongo()
+    if database:
+        _instrument_pymongo()
     _provider = provider
     return provider
 

@@ -111,8 +111,11 @@ class Platform:
         client = await nats.connect(self.stack.nats_url)
         try:
             js = client.jetstream()
-            for service in BUS_SERVICES:
-                stream = subjects.stream_name(self.stack.region, service)
+            # Every stream, the gateway's (play reports) included.
+            for info in await js.streams_info():
+                stream = info.config.name
+                if stream is None or stream == subjects.dead_letter_stream(self.stack.region):
+                    continue
                 for consumer in await js.consumers_info(stream):
                     pending += consumer.num_pending + consumer.num_ack_pending
         finally:

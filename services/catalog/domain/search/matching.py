@@ -117,6 +117,8 @@ class _Search:
     def term(self, term: str, *, homophone: bool) -> list[Group]:
         """The groups for one term matched side by side."""
         found: list[Group] = []
+        if homophone and sum(map(is_han, term)) < 2:
+            return found  # one character by its sound alone matches half the catalog
         if not homophone:
             exact = self.postings.bitmap(f"={term}") & self.allowed
             found.append((MatchKind.TITLE_EXACT, 0, exact))

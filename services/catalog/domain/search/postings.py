@@ -3,8 +3,9 @@
 Documents are numbered by small slots (freed slots are reused), so a bitmap is a
 Python int with bit `slot` set. Query algebra is done on bitmaps: `&`, `|` and
 `int.bit_count` run in C, whatever the number of documents. A rare key (a
-two-character word found in three titles) stays a small set, which keeps memory
-in proportion to what is indexed instead of keys × documents.
+two-character word found in three titles) stays a small tuple of slots (8 bytes
+a slot, a set would take 30-60), which keeps memory in proportion to what is
+indexed instead of keys × documents.
 
 A Python int cannot change in place, so setting one bit copies the whole bitmap;
 slots added to a large list therefore wait in a small buffer, merged in one step
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-PROMOTE_AT: Final = 128  # a set holding more slots than this becomes a bitmap
+PROMOTE_AT: Final = 128  # a tuple holding more slots than this becomes a bitmap
 MERGE_AT: Final = 64  # buffered additions to a bitmap merged at once
 
 
@@ -56,7 +57,7 @@ class Membership:
 
 class Postings:
     def __init__(self) -> None:
-        self._small: dict[str, set[int]] = {}
+        self._small: dict[str, tuple[int, ...]] = {}
         self._large: dict[str, int] = {}
         self._waiting: dict[str, set[int]] = {}  # slots not yet merged into a large list
 
@@ -70,11 +71,14 @@ class Postings:
             if len(waiting) >= MERGE_AT:
                 self._merge(key)
             return
-        small = self._small.setdefault(key, set())
-        small.add(slot)
-        if len(small) > PROMOTE_AT:
-            self._large[key] = to_bitmap(small)
+        small = self._small.get(key, ())
+        if slot in small:
+            return
+        if len(small) >= PROMOTE_AT:
+            self._large[key] = to_bitmap((*small, slot))
             del self._small[key]
+        else:
+            self._small[key] = (*small, slot)
 
     def discard(self, key: str, slot: int) -> None:
         if key in self._large:
@@ -89,9 +93,11 @@ class Postings:
                 del self._large[key]
             return
         small = self._small.get(key)
-        if small is not None:
-            small.discard(slot)
-            if not small:
+        if small is not None and slot in small:
+            rest = tuple(s for s in small if s != slot)
+            if rest:
+                self._small[key] = rest
+            else:
                 del self._small[key]
 
     def bitmap(self, key: str) -> int:

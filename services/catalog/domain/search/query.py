@@ -1,4 +1,4 @@
-"""Reading a query term as units, the index keys they need, and matching one title.
+"""Reading a query term as units, and the index keys a title holds for each.
 
 A term ("柔力qiu", "rlqjx", "rouliqiu") is read as a sequence of units, each
 covering one character of a title:
@@ -132,7 +132,7 @@ def index_keys(chars: str, reads: Sequence[tuple[str, ...]], heads: str) -> set[
                 here.extend({f"m{a} {onset(b)}" for a in mine for b in nxt})
                 if at + 2 < len(chars) and heads[at + 2] != "1":
                     third = reads[at + 2]
-                    here.extend({f"t{a[0]}{b[0]}{c[0]}" for a in mine for b in nxt for c in third})
+                    keys.update({f"t{a[0]}{b[0]}{c[0]}" for a in mine for b in nxt for c in third})
         keys.update(here)
         if heads[at] == "1":
             keys.update(f"^{k}" for k in here)

@@ -24,16 +24,29 @@ class Ranking:
     def __init__(self) -> None:
         self._order: list[tuple[float, int, str, int]] = []  # rank + slot, best first
         self._ranks: list[Rank] = []  # per slot
+        self._unsorted = False  # inside a batch
 
-    def put(self, slot: int, rank: Rank) -> None:
+    def put(self, slot: int, rank: Rank, *, batch: bool = False) -> None:
+        """Rank one slot; in a `batch`, `finish_batch` orders them all at once."""
         while len(self._ranks) <= slot:
             self._ranks.append((0.0, 0, ""))
         self._ranks[slot] = rank
-        bisect.insort(self._order, (*rank, slot))
+        if batch:
+            self._order.append((*rank, slot))
+            self._unsorted = True
+        else:
+            bisect.insort(self._order, (*rank, slot))
+
+    def finish_batch(self) -> None:
+        self._order.sort()
+        self._unsorted = False
 
     def drop(self, slot: int) -> None:
-        rank = self._ranks[slot]
-        del self._order[bisect.bisect_left(self._order, (*rank, slot))]
+        item = (*self._ranks[slot], slot)
+        if self._unsorted:
+            self._order.remove(item)
+        else:
+            del self._order[bisect.bisect_left(self._order, item)]
 
     def best(self, bits: int, count: int) -> list[int]:
         """The `count` best-ranked slots of `bits`, best first."""

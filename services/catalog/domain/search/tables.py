@@ -7,6 +7,7 @@ list lookup.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from .entries import Entry, analyse, keys_of, spellings
@@ -36,7 +37,14 @@ class Tables:
         assert entry is not None
         return entry
 
-    def put(self, doc: SearchDoc) -> None:
+    def put_many(self, docs: Iterable[SearchDoc]) -> None:
+        try:
+            for doc in docs:
+                self.put(doc, batch=True)
+        finally:
+            self.ranking.finish_batch()
+
+    def put(self, doc: SearchDoc, *, batch: bool = False) -> None:
         self.drop(doc.id)
         entry = analyse(doc)
         if self._free:
@@ -51,7 +59,7 @@ class Tables:
         self.slots[doc.id] = slot
         for key in keys_of(entry):
             self.postings.add(key, slot)
-        self.ranking.put(slot, entry.rank)
+        self.ranking.put(slot, entry.rank, batch=batch)
         self.live |= 1 << slot
         self.typos.add(entry.spoken)
         for key, word in spellings(entry):
