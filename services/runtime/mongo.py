@@ -55,13 +55,25 @@ class Mongo:
         return True
 
     async def ensure_indexes(self, indexes: Mapping[str, Sequence[IndexModel]]) -> None:
-        """Create every declared collection and its indexes (idempotent)."""
+        """Create every declared collection and its indexes, and drop indexes no longer
+        declared (an older release's index can change what a query answers on
+        nx-27017). Idempotent."""
         existing = set(await self.db.list_collection_names())
         for collection, models in indexes.items():
             if collection not in existing:
                 await self.db.create_collection(collection)
+            await self._drop_undeclared(collection, models)
             if models:
                 await self.db[collection].create_indexes(list(models))
+
+    async def _drop_undeclared(self, collection: str, models: Sequence[IndexModel]) -> None:
+        # Compared by field names only: nx-27017 reports every key as ascending.
+        declared = {tuple(field for field, _ in m.document["key"].items()) for m in models}
+        info = await self.db[collection].index_information()
+        for name, spec in info.items():
+            fields = tuple(field for field, _ in spec["key"])
+            if fields != ("_id",) and fields not in declared:
+                await self.db[collection].drop_index(name)
 
     async def is_embedded(self) -> bool:
         """True when the server is nx-27017 (it says so in `buildInfo.process`)."""

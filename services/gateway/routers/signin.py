@@ -16,12 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.contracts import accounts as c
 from services.contracts.envelope import Empty
-from services.contracts.identity import Caller
+from services.contracts.identity import ADMIN_ROLES, Caller, Role
 from services.gateway.auth import (
-    Admin,
     AnyCaller,
     CurrentToken,
     Public,
+    allow,
     invalid_token,
     limit_per_caller,
 )
@@ -29,6 +29,9 @@ from services.gateway.deps import Bus
 from services.gateway.errors import ERROR_RESPONSES
 from services.gateway.ratelimit import client_address, limit
 from services.runtime import tokens
+
+# Accounts with a password: every admin level, and ops.
+PasswordHolder = Annotated[Caller, allow(*ADMIN_ROLES, Role.ops)]
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth 登录"], responses=ERROR_RESPONSES)
 
@@ -160,7 +163,7 @@ async def me(caller: AnyCaller, bus: Bus) -> c.Me:
     summary="修改密码 change my password",
     dependencies=[limit_per_caller("auth.password", "5/minute")],
 )
-async def change_password(body: c.PasswordChange, caller: Admin, bus: Bus) -> Response:
+async def change_password(body: c.PasswordChange, caller: PasswordHolder, bus: Bus) -> Response:
     await bus.call(c.SERVICE, c.RPC_PASSWORD_CHANGE, body, caller, Empty)
     return Response(status_code=204)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 from urllib.parse import quote
 
@@ -73,7 +74,10 @@ def mobile_url(request: Request, path: str) -> str:
 async def site_qr(path: PathQuery, caller: Admin, bus: Bus, request: Request) -> Response:
     site = await bus.call(c.SERVICE, c.RPC_SITE_GET, c.SiteRef(path=path), caller, c.SiteView)
     qr = segno.make(mobile_url(request, site.path), error="m")
-    svg = qr.svg_inline(scale=8, border=2, title=site.name)
+    buffer = io.BytesIO()
+    # A standalone SVG document (with its namespace), so an <img> or a download shows it.
+    qr.save(buffer, kind="svg", scale=8, border=2, title=site.name, xmldecl=False)
+    svg = buffer.getvalue()
     return Response(
         svg, media_type="image/svg+xml", headers={"cache-control": "private, max-age=300"}
     )
