@@ -160,7 +160,7 @@ def register_discovery(host: ServiceHost, ctx: Context, terms: HotTerms) -> None
     async def hot(request: RpcRequest[c.HotQuery]) -> RpcReply[c.HotList]:
         site = request.data.site or (request.caller.site if request.caller else None)
         if site is None:
-            site = "320000"
+            site = province_of(host.region)
         return RpcReply(data=plays.hot_list(ctx, site, request.data))
 
     @host.rpc(c.RPC_SEARCH)
@@ -208,6 +208,11 @@ def register_events(host: ServiceHost, ctx: Context) -> None:
         )
         async def replica_sync(event: EventEnvelope[dict[str, Any]]) -> None:
             await content.refresh(ctx, str(event.data["id"]))
+
+
+def province_of(region: str) -> str:
+    """The province's GB/T 2260 code: the region code's first two digits + 0000."""
+    return f"{region[:2]}0000"
 
 
 async def scheduler(ctx: Context, picks: PicksStore, notices: NoticeStore, tick_s: float) -> None:

@@ -42,8 +42,18 @@ class PublishedContent:
         return len(self._items)
 
     def load(self, items: list[Content]) -> None:
-        for item in items:
-            self.put(item)
+        """Start-up: index every published item at once (ranked once, not per item)."""
+        visible = [item for item in items if visible_to_public(item)]
+        for item in visible:
+            self._items[item.id] = item
+            if item.series_id is not None and item.episode is not None:
+                self._episodes[item.series_id][item.episode] = item.id
+        self.index.add_many(search_doc(item) for item in visible)
+
+    def heat_changed(self, content_id: str, heat: float) -> None:
+        """Ties between equally good search matches go to what people play."""
+        if content_id in self._items:
+            self.index.set_popularity(content_id, heat)
 
     def put(self, item: Content) -> None:
         """Apply the latest state of an item (published or not)."""

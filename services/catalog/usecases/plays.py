@@ -46,11 +46,14 @@ async def record(ctx: Context, event: EventEnvelope[c.PlayRecorded], session: Se
 async def reload_heat(ctx: Context, data: c.PlayRecorded) -> None:
     """After the play committed: bring this replica's hot board up to the stored heat."""
     heats = ctx.store.mongo.collection(HEAT)
-    for region in hot.regions_of(data.viewer_site):
+    regions = hot.regions_of(data.viewer_site)
+    for region in regions:
         doc = await heats.find_one({"_id": f"{region}|{data.content_id}"})
         if doc is not None:
             heat = hot.Heat(**{k: v for k, v in doc.items() if k in HEAT_FIELDS})
             ctx.read.hot.load(region, data.content_id, heat)
+            if region == regions[0]:  # the province: the item's overall heat
+                ctx.read.heat_changed(data.content_id, heat.score)
 
 
 HEAT_FIELDS = set(hot.Heat.__dataclass_fields__)

@@ -4,8 +4,9 @@ Pure and in memory: the catalog read model feeds it published items and asks it
 questions. Chinese substrings and words, full pinyin with or without spaces,
 pinyin initials, characters mixed with pinyin, homophones, pinyin typos and
 traditional characters all find the item; filters and visibility apply before
-paging. See `index` for the tiers and the ranking, `normalize` for what a query
-is reduced to (at most 64 characters, never a pattern).
+paging. `matching` has the tiers, `ranking` the order, `normalize` what a query
+is reduced to (at most 64 characters, never a pattern), `hot` the week's top
+search terms.
 """
 
 from .hot import HotTerms, Week

@@ -13,7 +13,10 @@ nothing returns nothing:
 
 Per term, each reading (`query.term_variants`) asks the postings for the titles
 holding its keys side by side. A reading of one or two units is answered by the
-keys alone; a longer one gives candidates, checked in bulk (`Tables`, `Matcher`).
+keys alone; a longer one gives candidates, checked in bulk (`Tables`, `Probe`).
+A term with more than VERIFY_MAX candidates is checked on its most popular ones;
+when nearly all of those matched, the rest are counted as matches, ranked after
+them, and the result says `partial` (its total is then an estimate).
 """
 
 from __future__ import annotations
