@@ -13,6 +13,29 @@ from typing import TypeVar
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+
+async def send_error(
+    scope: Scope, send: Send, status: int, code: str, zh: str, en: str, *, close: bool = False
+) -> None:
+    """The platform's JSON error, sent from a middleware (no FastAPI handler here)."""
+    body = json.dumps(
+        {
+            "error": {
+                "code": code,
+                "message_zh": zh,
+                "message_en": en,
+                "request_id": scope.get("state", {}).get("request_id"),
+            }
+        },
+        ensure_ascii=False,
+    ).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 T = TypeVar("T")
 
@@ -140,29 +163,15 @@ class BodyLimitMiddleware:
                 await self._reject(scope, send, max_bytes)
 
     async def _reject(self, scope: Scope, send: Send, max_bytes: int) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "payload_too_large",
-                    "message_zh": f"请求内容过大（上限 {max_bytes} 字节）",
-                    "message_en": f"request body larger than {max_bytes} bytes",
-                    "request_id": scope.get("state", {}).get("request_id"),
-                }
-            },
-            ensure_ascii=False,
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+        await send_error(
+            scope,
+            send,
+            413,
+            "payload_too_large",
+            f"请求内容过大（上限 {max_bytes} 字节）",
+            f"request body larger than {max_bytes} bytes",
+            close=True,
         )
-        await send({"type": "http.response.body", "body": body})
 
 
 SECURITY_HEADERS = [
@@ -233,25 +242,11 @@ class TimeoutMiddleware:
         except TimeoutError:
             if started:
                 raise
-            body = json.dumps(
-                {
-                    "error": {
-                        "code": "request_timeout",
-                        "message_zh": "请求处理超时，请稍后再试",
-                        "message_en": f"the request took longer than {timeout_s}s",
-                        "request_id": scope.get("state", {}).get("request_id"),
-                    }
-                },
-                ensure_ascii=False,
-            ).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 504,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
+            await send_error(
+                scope,
+                send,
+                504,
+                "request_timeout",
+                "请求处理超时，请稍后再试",
+                f"the request took longer than {timeout_s}s",
             )
-            await send({"type": "http.response.body", "body": body})

@@ -25,6 +25,7 @@ from services.gateway.auth import (
     invalid_token,
     limit_per_caller,
 )
+from services.gateway.bus import BusClient
 from services.gateway.deps import Bus
 from services.gateway.errors import ERROR_RESPONSES
 from services.gateway.ratelimit import client_address, limit
@@ -73,16 +74,23 @@ def issue(request: Request, signed: c.SignedIn) -> TokenPair:
     )
 
 
+async def start_session(
+    request: Request, bus: BusClient, action: str, body: BaseModel
+) -> TokenPair:
+    """Ask the accounts service to start a session, and turn it into tokens."""
+    signed = await bus.call(
+        c.SERVICE, action, body, None, c.SignedIn, client=client_address(request)
+    )
+    return issue(request, signed)
+
+
 @router.post(
     "/admin/sign-in",
     summary="管理员密码登录 admin sign-in",
     dependencies=[limit("auth.admin", "10/minute")],
 )
 async def admin_sign_in(body: c.AdminSignIn, request: Request, bus: Bus, _: Public) -> TokenPair:
-    signed = await bus.call(
-        c.SERVICE, c.RPC_ADMIN_SIGN_IN, body, None, c.SignedIn, client=client_address(request)
-    )
-    return issue(request, signed)
+    return await start_session(request, bus, c.RPC_ADMIN_SIGN_IN, body)
 
 
 @router.post(
@@ -103,10 +111,7 @@ async def phone_code(body: c.PhoneCodeRequest, request: Request, bus: Bus, _: Pu
     dependencies=[limit("auth.phone", "20/minute")],
 )
 async def phone_sign_in(body: c.PhoneSignIn, request: Request, bus: Bus, _: Public) -> TokenPair:
-    signed = await bus.call(
-        c.SERVICE, c.RPC_PHONE_SIGN_IN, body, None, c.SignedIn, client=client_address(request)
-    )
-    return issue(request, signed)
+    return await start_session(request, bus, c.RPC_PHONE_SIGN_IN, body)
 
 
 @router.post(
@@ -115,10 +120,7 @@ async def phone_sign_in(body: c.PhoneSignIn, request: Request, bus: Bus, _: Publ
     dependencies=[limit("auth.kiosk", "20/minute")],
 )
 async def kiosk_sign_in(body: c.KioskSignIn, request: Request, bus: Bus, _: Public) -> TokenPair:
-    signed = await bus.call(
-        c.SERVICE, c.RPC_KIOSK_SIGN_IN, body, None, c.SignedIn, client=client_address(request)
-    )
-    return issue(request, signed)
+    return await start_session(request, bus, c.RPC_KIOSK_SIGN_IN, body)
 
 
 @router.post(
