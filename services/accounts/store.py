@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo import ASCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
 
 from services.runtime import sites
+from services.runtime.errors import conflict
 from services.runtime.mongo import Document, Mongo, Session
 
 SITES = "sites"
@@ -69,6 +71,10 @@ class AccountsStore:
         cursor = self.sites.find(query).sort("_id", ASCENDING).limit(limit)
         return await cursor.to_list()
 
+    async def any_disabled(self, paths: list[str]) -> bool:
+        query = {"_id": {"$in": paths}, "disabled": True}
+        return await self.sites.find_one(query, {"_id": 1}) is not None
+
     async def names(self, paths: list[str]) -> dict[str, str]:
         docs = await self.sites.find({"_id": {"$in": paths}}, {"name": 1}).to_list()
         return {doc["_id"]: doc["name"] for doc in docs}
@@ -79,9 +85,22 @@ class AccountsStore:
         await self.mongo.collection(collection).insert_one(doc, session=session)
 
     async def replace(self, session: Session, collection: str, doc: Document) -> None:
-        await self.mongo.collection(collection).replace_one(
-            {"_id": doc["_id"]}, doc, upsert=True, session=session
-        )
+        """Write `doc` whole, unless someone changed it since it was read.
+
+        `version` is the one read (None: a new document, or one from before versions);
+        with several replicas, two guesses at one code or two refreshes of one session
+        cannot both win: the second gets a conflict.
+        """
+        read = doc.get("version")
+        try:
+            await self.mongo.collection(collection).replace_one(
+                {"_id": doc["_id"], "version": read},
+                {**doc, "version": (read or 0) + 1},
+                upsert=True,
+                session=session,
+            )
+        except DuplicateKeyError as exc:
+            raise conflict("数据已被同时修改，请重试", "changed meanwhile; try again") from exc
 
     # -- accounts -------------------------------------------------------------------
 

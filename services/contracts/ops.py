@@ -174,4 +174,4 @@ class DeadLetters(BaseModel):
 class DeadLetterReplay(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    sequence: int = Field(ge=1)
+    sequence: int = Field(ge=1, le=2**63 - 1)

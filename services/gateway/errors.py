@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,6 +12,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.runtime.errors import AppError
+
+log = logging.getLogger(__name__)
 
 
 class ErrorDetail(BaseModel):
@@ -65,6 +68,16 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+def retry_after(exc: AppError) -> dict[str, str] | None:
+    """A service's 429 says how long to wait in its details; HTTP says it in a header."""
+    if exc.status != 429:
+        return None
+    for detail in exc.details or []:
+        if isinstance(detail.get("retry_after_s"), int):
+            return {"Retry-After": str(detail["retry_after_s"])}
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def on_app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -75,7 +88,18 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.message_zh,
             exc.message_en,
             exc.details,
-            headers=exc.headers,
+            headers=exc.headers or retry_after(exc),
+        )
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error in the gateway", exc_info=exc)
+        return error_response(
+            request,
+            500,
+            "internal_error",
+            "服务内部错误，已记录，请稍后再试",
+            "internal error; the request id leads to its trace",
         )
 
     @app.exception_handler(RequestValidationError)

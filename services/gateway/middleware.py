@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from opentelemetry import trace
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -83,8 +84,11 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(StarletteHTTPException):
+    """An HTTPException, so FastAPI's body parsing lets it through as a 413."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
 
 
 # A refused body is read on (and dropped) this far before answering, so a client that

@@ -54,7 +54,13 @@ class Platform:
     ) -> Platform:
         stack = Stack(
             data_dir,
-            extra_env={"WENMING_OUTBOX_POLL": "0.5", **(env or {})},
+            # Cheap password hashing in tests (production keeps argon2's defaults).
+            extra_env={
+                "WENMING_OUTBOX_POLL": "0.5",
+                "WENMING_ARGON2_TIME_COST": "1",
+                "WENMING_ARGON2_MEMORY_KIB": "8192",
+                **(env or {}),
+            },
             proc_env=proc_env or {},
         )
         private, public = tokens.generate_key_files(data_dir / "secrets")

@@ -66,12 +66,24 @@ async def send_code(ctx: Context, request: PhoneCodeRequest, client: str) -> Cod
         raise too_soon(wait)
     code = codes.new_code()
     issued = codes.issue(ctx.code_secret, index, code, now)
-    doc = {"_id": index, **asdict(issued), "day": _day(now), "sent_today": sent_today + 1}
+    doc = {
+        "_id": index,
+        **asdict(issued),
+        "day": _day(now),
+        "sent_today": sent_today + 1,
+        "version": current.get("version") if current else None,
+    }
 
     async def write(session: Session) -> None:
         await ctx.store.replace(session, CODES, doc)
         await ctx.store.replace(
-            session, CODE_CLIENTS, {"_id": client_key, "count": client_count + 1}
+            session,
+            CODE_CLIENTS,
+            {
+                "_id": client_key,
+                "count": client_count + 1,
+                "version": by_client.get("version") if by_client else None,
+            },
         )
 
     await ctx.store.mongo.transaction(write)
@@ -103,9 +115,9 @@ async def _save_code(ctx: Context, doc: Document) -> None:
 
 async def sign_in(ctx: Context, command: PhoneSignIn) -> SignedIn:
     index = ctx.cipher.blind_index(command.phone)
-    await _spend_code(ctx, index, command.code)
     if command.site is not None:
-        await require_active(ctx, command.site)
+        await require_active(ctx, command.site)  # before the code is spent
+    await _spend_code(ctx, index, command.code)
     person = await ctx.store.person_by_index(index)
     if person is None:
         person = {

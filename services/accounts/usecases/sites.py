@@ -91,6 +91,8 @@ async def announce(ctx: Context, session: Session, doc: Document, caller: Caller
 
 
 async def update(ctx: Context, caller: Caller, command: SiteUpdate) -> SiteView:
+    if not sites.is_within(command.path, caller.site):
+        raise not_found("站点", "site")  # outside the subtree: no existence leak
     hierarchy.check_site_manage(caller, command.path)
     doc = await ctx.store.site(command.path)
     if doc is None:
@@ -128,9 +130,17 @@ async def page(ctx: Context, caller: Caller, query: SiteList) -> SitePage:
     )
 
 
-async def public(ctx: Context, path: str) -> PublicSite:
+async def active(ctx: Context, path: str) -> Document | None:
+    """The site, if it and every site above it are enabled."""
     doc = await ctx.store.site(path)
-    if doc is None or doc.get("disabled"):
+    if doc is None or await ctx.store.any_disabled(sites.ancestors(path)):
+        return None
+    return doc
+
+
+async def public(ctx: Context, path: str) -> PublicSite:
+    doc = await active(ctx, path)
+    if doc is None:
         raise not_found("站点", "site")
     names = await ctx.store.names(sites.ancestors(path))
     trail = [names[p] for p in sites.ancestors(path) if p in names]
@@ -138,6 +148,5 @@ async def public(ctx: Context, path: str) -> PublicSite:
 
 
 async def require_active(ctx: Context, path: str) -> None:
-    doc = await ctx.store.site(path)
-    if doc is None or doc.get("disabled"):
+    if await active(ctx, path) is None:
         raise AppError("site_unknown", 422, "站点不存在或已停用", "unknown or disabled site")

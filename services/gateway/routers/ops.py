@@ -11,6 +11,7 @@ from services.contracts import ops as c
 from services.gateway.auth import OpsCaller
 from services.gateway.deps import Bus
 from services.gateway.errors import ERROR_RESPONSES
+from services.runtime.errors import invalid
 
 router = APIRouter(prefix="/api/v1/ops", tags=["ops 运维"], responses=ERROR_RESPONSES)
 
@@ -29,6 +30,8 @@ async def search_traces(
     request_id: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9._-]{8,64}$")] = None,
     limit: Annotated[int, Query(ge=1, le=c.MAX_SEARCH_LIMIT)] = 20,
 ) -> c.TraceSearchResult:
+    if since is not None and until is not None and since >= until:
+        raise invalid("开始时间必须早于结束时间", "since must be earlier than until")
     query = c.TraceSearch(
         service=service,
         operation=operation,
@@ -62,7 +65,9 @@ async def dead_letters(
 
 
 @router.post("/dead-letters/{sequence}/replay", summary="重放死信 replay a dead-lettered event")
-async def replay(sequence: Annotated[int, Path(ge=1)], caller: OpsCaller, bus: Bus) -> c.DeadLetter:
+async def replay(
+    sequence: Annotated[int, Path(ge=1, le=2**63 - 1)], caller: OpsCaller, bus: Bus
+) -> c.DeadLetter:
     return await bus.call(
         c.SERVICE,
         c.RPC_DEAD_LETTERS_REPLAY,

@@ -30,6 +30,8 @@ PLAY_NAMESPACE = uuid.UUID("5b0f2d1e-8e1a-4c9b-9d55-3c1f0f6a2a77")
     status_code=202,
     summary="上报播放 report a play, progress, completion or like",
     dependencies=[limit_per_caller("plays", "240/minute")],
+    response_class=Response,
+    responses={202: {"description": "accepted (no body)", "content": {}}},
 )
 async def report(body: c.PlayReport, caller: Viewer, request: Request) -> Response:
     event: EventEnvelope[c.PlayRecorded] = EventEnvelope(
