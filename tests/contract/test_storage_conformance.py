@@ -929,8 +929,10 @@ async def test_deviation_12_find_through_a_single_field_index_on_an_array(
 ) -> None:
     await collection.create_indexes([IndexModel([("site_path", ASCENDING)])])
     await collection.insert_many(
-        [{"_id": n, "site_path": sites.ancestors(f"{INSTITUTE}/{320582001000 + n}")}
-         for n in range(1, 4)]
+        [
+            {"_id": n, "site_path": sites.ancestors(f"{INSTITUTE}/{320582001000 + n}")}
+            for n in range(1, 4)
+        ]
     )
     assert await collection.count_documents({"site_path": INSTITUTE}) == 3
     assert len(await collection.find({"site_path": INSTITUTE}).to_list()) == 3
