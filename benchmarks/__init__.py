@@ -1,0 +1,1 @@
+"""Load and latency benchmarks (`make bench`); never asserted in tests. See README.md."""
