@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -30,6 +31,8 @@ OUTBOX = "outbox"
 # nx-27017 cannot index `_id` inside a compound index; `sent` alone serves the scan.
 OUTBOX_INDEXES = {OUTBOX: [IndexModel([("sent", ASCENDING)])]}
 BATCH = 256
+PENDING_CAP = 10_000
+PURGE_EVERY_S = 3600.0
 PUBLISH_CONCURRENCY = 32
 KEEP_SENT = timedelta(days=1)
 
@@ -61,8 +64,9 @@ class Outbox:
         failpoints.hit("outbox.after_commit")
         self.wake.set()
 
-    async def pending_count(self) -> int:
-        return await self._entries.count_documents({"sent": False})
+    async def pending_count(self, cap: int = PENDING_CAP) -> int:
+        """Entries waiting to be published (counted up to `cap`: health stays cheap)."""
+        return await self._entries.count_documents({"sent": False}, limit=cap)
 
     async def pending(self, limit: int = BATCH) -> list[Document]:
         # Under the write lock: an embedded-server read would also see entries of a
@@ -97,12 +101,14 @@ class OutboxRelay:
         self._outbox = outbox
         self._publish = publish
         self._poll_s = poll_s
+        self._purged_at = time.monotonic()
 
     async def run(self) -> None:
         backoff = self._poll_s
         while True:
             try:
                 sent = await self.publish_pending()
+                await self._purge_now_and_then()
                 backoff = self._poll_s
             except asyncio.CancelledError:
                 raise
@@ -116,6 +122,15 @@ class OutboxRelay:
             if sent >= BATCH:
                 continue
             await self._wait()
+
+    async def _purge_now_and_then(self) -> None:
+        """Sent entries are kept a day (to trace what was published), then removed."""
+        if time.monotonic() - self._purged_at < PURGE_EVERY_S:
+            return
+        self._purged_at = time.monotonic()
+        removed = await self._outbox.purge_sent()
+        if removed:
+            log.info("outbox relay: removed %d entries sent over a day ago", removed)
 
     async def _wait(self) -> None:
         with contextlib.suppress(TimeoutError):
