@@ -1,0 +1,46 @@
+"""(b) A bare FastAPI handler, served exactly like the gateway (services/gateway/__main__.py).
+
+`python -m benchmarks.bare_app PORT` — uvicorn with its defaults (uvloop + httptools,
+both installed by `uvicorn[standard]`), log_level warning, no access log, no proxy
+headers; no middleware, no auth, no bus. The body has the shape and size of the
+ContentView the gateway returns for (c).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+ITEM: dict[str, Any] = {
+    "id": "01980000-0000-7000-8000-000000000000",
+    "title": "基准测试内容 benchmark item",
+    "section": "health",
+    "kind": "article",
+    "summary": "分解动作",
+    "media_url": None,
+    "site": "320000/320500/320582",
+    "scope": "320000/320500/320582",
+    "status": "published",
+    "published_at": "2026-01-01T00:00:00Z",
+}
+
+app = FastAPI()
+
+
+@app.get("/bare")
+async def bare() -> dict[str, Any]:
+    return ITEM
+
+
+def main() -> None:
+    port = int(sys.argv[1])
+    uvicorn.run(
+        app, host="127.0.0.1", port=port, log_level="warning", access_log=False, proxy_headers=False
+    )
+
+
+if __name__ == "__main__":
+    main()
