@@ -23,6 +23,15 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
+# Counts every pointer, mouse, touch and wheel event the page sees: the remote sends none.
+COUNT_POINTER_EVENTS = """
+window.__pointerEvents = 0;
+for (const type of ["pointerdown", "pointerup", "pointermove", "mousedown", "mouseup",
+                    "mousemove", "touchstart", "touchend", "wheel", "contextmenu"]) {
+  window.addEventListener(type, () => { window.__pointerEvents += 1; }, true);
+}
+"""
+
 
 @dataclass
 class Watched:

@@ -71,9 +71,9 @@ async def test_admin_signs_in_creates_a_station_and_issues_its_kiosk_token(
     await page.get_by_label("密码").fill(platform.stack.bootstrap_password())
     await page.get_by_role("button", name="登录").click()
     nav = page.get_by_role("navigation", name="功能菜单")
-    await expect(nav.get_by_role("link")).to_have_text(
-        [re.compile(label) for label in ("站点管理", "账号管理", "一体机管理", "内容审核")]
-    )
+    menu = ["站点管理", "账号管理", "一体机管理", "内容管理", "发布内容", "内容审核"]
+    menu += ["发布日历", "下架预告", "下周精选", "提醒", "服务菜单", "场馆管理"]
+    await expect(nav.get_by_role("link")).to_have_text([re.compile(label) for label in menu])
     await expect(page.get_by_role("heading", name="站点管理", exact=True)).to_be_visible()
 
     # Down the tree: province → city → center → the institute of this run.

@@ -11,19 +11,10 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.conftest import Tree, api_client
-from tests.e2e.helpers import focused, open_page, shot, until
+from tests.e2e.helpers import COUNT_POINTER_EVENTS, open_page, shot, until
 from tests.support.platform import Platform, eventually
 
 pytestmark = pytest.mark.e2e
-
-# Counts every pointer, mouse, touch and wheel event the page sees: the remote sends none.
-COUNT_POINTER_EVENTS = """
-window.__pointerEvents = 0;
-for (const type of ["pointerdown", "pointerup", "pointermove", "mousedown", "mouseup",
-                    "mousemove", "touchstart", "touchend", "wheel", "contextmenu"]) {
-  window.addEventListener(type, () => { window.__pointerEvents += 1; }, true);
-}
-"""
 
 
 async def press(page: Page, key: str, expect_focus: str | None = None) -> None:
@@ -58,12 +49,17 @@ async def test_kiosk_is_set_up_by_link_and_driven_by_the_remote_only(
     assert await kiosk.evaluate("localStorage.getItem('wm.kiosk.device')") == token
     assert await kiosk.evaluate("localStorage.getItem('wm.kiosk.idle_s')") == "120"
 
-    # Home: 热门 + the five sections + 搜索; the remote moves a visible focus.
+    # Home: the hot list first (when there are plays), then the five sections, 搜索 and
+    # 下周精选; the remote moves a visible focus.
     tiles = kiosk.get_by_role("navigation", name="栏目").get_by_role("button")
     await expect(tiles).to_have_count(7)
-    for label in ("热门", "理论宣讲", "文化服务", "健康健身", "科技科普", "教育服务", "搜索"):
+    for label in ("理论宣讲", "文化服务", "健康健身", "科技科普", "教育服务", "搜索", "下周精选"):
         await expect(tiles.filter(has_text=label)).to_have_count(1)
-    assert await focused(kiosk) == "hot"
+    hot_row = kiosk.get_by_role("region", name="热门节目")
+    await expect(hot_row).not_to_contain_text("正在加载")
+    first_hot = await kiosk.evaluate("document.querySelector('.hot-item')?.dataset.id ?? null")
+    start = first_hot or "theory"  # no plays yet: the hot row says so, the focus is on 理论宣讲
+    await until(kiosk, f"document.activeElement?.dataset?.id === {start!r}", 5)
     outline = await kiosk.evaluate("getComputedStyle(document.activeElement).outlineWidth")
     assert float(outline.removesuffix("px")) >= 6, outline
     body = await kiosk.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
@@ -71,13 +67,15 @@ async def test_kiosk_is_set_up_by_link_and_driven_by_the_remote_only(
     for i in range(7):
         box = await tiles.nth(i).bounding_box()
         assert box is not None
-        assert min(box["width"], box["height"]) >= 200, box
-    await press(kiosk, "ArrowRight", "theory")
-    await press(kiosk, "ArrowRight", "culture")
-    await press(kiosk, "ArrowDown", "education")
-    await press(kiosk, "ArrowRight", "search")
-    await press(kiosk, "ArrowUp", "health")
-    await press(kiosk, "ArrowDown", "search")
+        assert box["width"] >= 140, box
+        assert box["height"] >= 180, box
+        caption = tiles.nth(i).locator(".label")
+        size = await caption.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+        assert size >= 28, size
+    await press(kiosk, "ArrowDown", "theory")
+    for lands_on in ("culture", "health", "science", "education", "search", "picks"):
+        await press(kiosk, "ArrowRight", lands_on)
+    await press(kiosk, "ArrowLeft", "search")
 
     # 搜索: an on-screen pinyin-initial keyboard, also driven by the arrows.
     await press(kiosk, "Enter", "key-A")
@@ -87,15 +85,18 @@ async def test_kiosk_is_set_up_by_link_and_driven_by_the_remote_only(
     await press(kiosk, "ArrowRight", "key-B")
     await press(kiosk, "Enter")
     await expect(query).to_have_text("AB")
-    for key, lands_on in [("ArrowDown", "key-I"), ("ArrowDown", "key-P"), ("ArrowDown", "key-W")]:
-        await press(kiosk, key, lands_on)
-    for lands_on in ("key-X", "key-Y", "key-Z", "key-delete"):
+    await press(kiosk, "ArrowDown", "key-P")
+    for lands_on in ("key-Q", "key-R", "key-S", "key-T", "key-U", "key-V", "key-W", "key-X"):
         await press(kiosk, "ArrowRight", lands_on)
+    for lands_on in ("key-Y", "key-Z", "key-delete", "key-clear"):
+        await press(kiosk, "ArrowRight", lands_on)
+    await press(kiosk, "ArrowLeft", "key-delete")
     await press(kiosk, "Enter")
     await expect(query).to_have_text("A")
     await press(kiosk, "j")  # a keyboard plugged into the kiosk types too
     await expect(query).to_have_text("AJ")
-    await expect(kiosk.get_by_text("内容即将上线")).to_be_visible()
+    # The results follow the typing (found, or 没有找到 with a hint).
+    await expect(kiosk.get_by_role("region", name="搜索结果")).to_contain_text("找到")
     await shot(kiosk, "kiosk-search")
 
     # Back (Escape) returns home with the focus where it was.
@@ -106,13 +107,12 @@ async def test_kiosk_is_set_up_by_link_and_driven_by_the_remote_only(
     # A section: one press from home; Backspace and the browser's back key come back.
     await press(kiosk, "ArrowLeft", "education")
     await press(kiosk, "ArrowLeft", "science")
-    await press(kiosk, "Enter", "back")
+    await press(kiosk, "Enter")
     await expect(kiosk.get_by_role("heading", name="科技科普")).to_be_visible()
-    await expect(kiosk.get_by_text("内容即将上线")).to_be_visible()
     assert kiosk.url.endswith("#/section/science")
     await press(kiosk, "Backspace", "science")
     await at_home(kiosk)
-    await press(kiosk, "Enter", "back")
+    await press(kiosk, "Enter")
     await expect(kiosk.get_by_role("heading", name="科技科普")).to_be_visible()
     await kiosk.go_back()
     await at_home(kiosk)
@@ -120,13 +120,14 @@ async def test_kiosk_is_set_up_by_link_and_driven_by_the_remote_only(
 
     # Left alone on a section, it counts down and goes home by itself.
     await kiosk.evaluate("localStorage.setItem('wm.kiosk.idle_s', '2')")
-    await press(kiosk, "ArrowUp", "theory")
-    await press(kiosk, "Enter", "back")
+    for lands_on in ("health", "culture", "theory"):
+        await press(kiosk, "ArrowLeft", lands_on)
+    await press(kiosk, "Enter")
     await expect(kiosk.get_by_role("heading", name="理论宣讲")).to_be_visible()
     await expect(kiosk.locator("#idle-notice")).to_contain_text("秒后返回首页", timeout=5000)
     await at_home(kiosk)
     await expect(kiosk.locator("#idle-notice")).to_be_hidden()
-    assert await focused(kiosk) == "hot"
+    await until(kiosk, f"document.activeElement?.dataset?.id === {start!r}", 5)
     await kiosk.evaluate("localStorage.removeItem('wm.kiosk.idle_s')")
 
     assert await kiosk.evaluate("window.__pointerEvents") == 0

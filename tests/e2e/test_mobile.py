@@ -52,6 +52,10 @@ async def test_resident_signs_in_by_phone_code_on_a_phone(
 
     await page.get_by_label("验证码", exact=True).fill(code)
     await page.get_by_role("button", name="登录", exact=True).click()
+    # Signed in: 首页 with the search box, the hot list and the sections; then 我的.
+    await expect(page.get_by_role("combobox", name="搜索节目")).to_be_visible()
+    await expect(page.get_by_role("heading", name="五大服务版块")).to_be_visible()
+    await page.get_by_role("navigation", name="主菜单").get_by_role("link", name="我的").click()
     await expect(page.get_by_role("heading", name=f"居民{phone[-4:]}")).to_be_visible()
     await expect(page.locator("#me-phone")).to_have_text(f"{phone[:3]}****{phone[-4:]}")
     await expect(page.locator("#me-role")).to_have_text("居民")

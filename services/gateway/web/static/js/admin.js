@@ -1,5 +1,6 @@
 // Admin console: sign-in, a menu built from the caller's role, and the pages behind it.
-// Admins manage sites, accounts and kiosks; the ops role sees traces and dead letters.
+// Admins manage sites, accounts and kiosks, content (publish, review, calendar, picks,
+// notices) and what their sites offer; the ops role sees traces and dead letters.
 
 import { createApi } from "./shared/api.js";
 import { $, h, mount } from "./shared/dom.js";
@@ -7,34 +8,72 @@ import { ADMIN_ROLES, ROLE_LABELS } from "./shared/labels.js";
 import { createRouter } from "./shared/router.js";
 import { accountsPage } from "./admin/accounts.js";
 import { deadLettersPage } from "./admin/deadletters.js";
+import { contentPage, publishPage } from "./admin/content.js";
 import { kiosksPage } from "./admin/kiosks.js";
+import { menuPage, venuesPage } from "./admin/offers.js";
 import { searchPage, tracePage } from "./admin/ops.js";
-import { passwordPage, reviewPage, signInPage } from "./admin/pages.js";
+import { passwordPage, signInPage } from "./admin/pages.js";
+import {
+  announcementsPage,
+  calendarPage,
+  noticesPage,
+  picksPage,
+  unreadNotices,
+} from "./admin/planning.js";
+import { reviewPage } from "./admin/review.js";
 import { sitesPage } from "./admin/sites.js";
 
+// Menus in groups; the first page of a role's menu is its home.
 const MENUS = {
   admin: [
-    { path: "/sites", label: "站点管理" },
-    { path: "/accounts", label: "账号管理" },
-    { path: "/kiosks", label: "一体机管理" },
-    { path: "/review", label: "内容审核", soon: true },
+    {
+      group: "站点",
+      items: [
+        { path: "/sites", label: "站点管理" },
+        { path: "/accounts", label: "账号管理" },
+        { path: "/kiosks", label: "一体机管理" },
+      ],
+    },
+    {
+      group: "内容",
+      items: [
+        { path: "/content", label: "内容管理" },
+        { path: "/content/new", label: "发布内容" },
+        { path: "/review", label: "内容审核" },
+        { path: "/calendar", label: "发布日历" },
+        { path: "/announcements", label: "下架预告" },
+        { path: "/picks", label: "下周精选" },
+        { path: "/notices", label: "提醒", badge: true },
+      ],
+    },
+    {
+      group: "服务",
+      items: [
+        { path: "/menu", label: "服务菜单" },
+        { path: "/venues", label: "场馆管理" },
+      ],
+    },
   ],
   ops: [
-    { path: "/ops", label: "调用链追踪" },
-    { path: "/ops/dead-letters", label: "死信事件" },
+    {
+      group: "运维",
+      items: [
+        { path: "/ops", label: "调用链追踪" },
+        { path: "/ops/dead-letters", label: "死信事件" },
+      ],
+    },
   ],
 };
-// Which menu a page belongs to (the routes a role may open).
+const menuItems = (area) => MENUS[area].flatMap((g) => g.items);
+// Which menu a page belongs to (the routes a role may open); a prefix covers sub-pages.
 const AREA = {
-  "/sites": "admin",
-  "/accounts": "admin",
-  "/kiosks": "admin",
-  "/review": "admin",
+  ...Object.fromEntries(menuItems("admin").map((i) => [i.path, "admin"])),
   "/password": "admin",
   "/ops": "ops",
   "/ops/dead-letters": "ops",
   "/ops/trace": "ops",
 };
+const NOTICE_REFRESH_MS = 60_000;
 
 const ctx = {
   main: $("#app"),
@@ -52,11 +91,32 @@ const ctx = {
   }),
   area: () => (ctx.me?.caller.role === "ops" ? "ops" : "admin"),
   isAdmin: () => ADMIN_ROLES.includes(ctx.me?.caller.role),
+  unread: null, // notices not seen yet (the 提醒 badge)
+  unreadAt: 0, // when they were counted
+  setUnread(count) {
+    ctx.unread = count;
+    const mark = $("#notice-count");
+    if (mark) {
+      mark.hidden = !count;
+      mark.textContent = String(count);
+      mark.setAttribute("aria-label", `${count} 条未读`);
+    }
+  },
 };
+
+async function refreshUnread() {
+  if (!ctx.isAdmin() || Date.now() - ctx.unreadAt < NOTICE_REFRESH_MS) return;
+  ctx.unreadAt = Date.now();
+  try {
+    ctx.setUnread(await unreadNotices(ctx));
+  } catch {
+    // The badge waits for the next page.
+  }
+}
 
 const areaOf = (path) =>
   AREA[path] ?? AREA[Object.keys(AREA).find((prefix) => path.startsWith(`${prefix}/`))] ?? null;
-const homeOf = () => MENUS[ctx.area()][0].path;
+const homeOf = () => menuItems(ctx.area())[0].path;
 
 function renderChrome() {
   const nav = $("#a-nav");
@@ -68,31 +128,42 @@ function renderChrome() {
   }
   const { path } = ctx.router.current();
   nav.hidden = false;
+  const link = (item) =>
+    h(
+      "a",
+      {
+        href: `#${item.path}`,
+        "aria-current":
+          path === item.path || (item.path === "/ops" && path.startsWith("/ops/trace"))
+            ? "page"
+            : null,
+      },
+      item.label,
+      item.badge
+        ? h(
+            "span",
+            { class: "count", id: "notice-count", hidden: !ctx.unread },
+            String(ctx.unread ?? 0),
+          )
+        : null,
+    );
   mount(
     nav,
-    h(
-      "ul",
-      {},
-      MENUS[ctx.area()].map((item) =>
+    MENUS[ctx.area()].map((group) =>
+      h(
+        "div",
+        { class: "nav-group" },
+        h("p", { class: "nav-title" }, group.group),
         h(
-          "li",
+          "ul",
           {},
-          h(
-            "a",
-            {
-              href: `#${item.path}`,
-              "aria-current":
-                path === item.path || (item.path === "/ops" && path.startsWith("/ops/trace"))
-                  ? "page"
-                  : null,
-            },
-            item.label,
-            item.soon ? h("span", { class: "soon" }, "（即将上线）") : null,
-          ),
+          group.items.map((item) => h("li", {}, link(item))),
         ),
       ),
     ),
   );
+  ctx.setUnread(ctx.unread ?? 0);
+  refreshUnread();
   const logout = h("button", { type: "button", class: "btn" }, "退出登录");
   logout.addEventListener("click", async () => {
     await ctx.api.logout().catch(() => {});
@@ -149,7 +220,15 @@ ctx.router = createRouter(
     ["/sites", guarded(sitesPage)],
     ["/accounts", guarded(accountsPage)],
     ["/kiosks", guarded(kiosksPage)],
+    ["/content", guarded(contentPage)],
+    ["/content/new", guarded(publishPage)],
     ["/review", guarded(reviewPage)],
+    ["/calendar", guarded(calendarPage)],
+    ["/announcements", guarded(announcementsPage)],
+    ["/picks", guarded(picksPage)],
+    ["/notices", guarded(noticesPage)],
+    ["/menu", guarded(menuPage)],
+    ["/venues", guarded(venuesPage)],
     ["/password", guarded(passwordPage)],
     ["/ops", guarded(searchPage)],
     ["/ops/trace/:id", guarded(tracePage)],

@@ -1,5 +1,6 @@
 // Kiosk (数智一体机) page: set-up from the installer's link, device sign-in, the remote's
-// keys, two menu levels, and the return to the home screen after inactivity.
+// keys, two menu levels (home → list → the item plays), and the return to the home
+// screen after inactivity — never while something plays.
 
 import { createApi } from "./shared/api.js";
 import { $, fmtClock, fmtDate, h, mount } from "./shared/dom.js";
@@ -7,6 +8,7 @@ import { createRouter } from "./shared/router.js";
 import { SIGN_IN_PATH, deviceToken, takeSetupLink } from "./kiosk/device.js";
 import { createIdleTimer } from "./kiosk/idle.js";
 import { focusFirst, keyAction, moveFocus } from "./kiosk/nav.js";
+import { item } from "./kiosk/player.js";
 import * as screens from "./kiosk/screens.js";
 
 const app = $("#app");
@@ -34,6 +36,7 @@ const api = createApi({
 
 function stop(content) {
   stopped = true;
+  leaveScreen();
   idle?.stop();
   clearInterval(heartbeat);
   help.hidden = true;
@@ -65,14 +68,27 @@ function tickClock() {
 const ping = () => api.get("/api/v1/auth/ping").catch(() => {});
 const depth = () => history.state?.depth ?? 0;
 
+// What the screen on show wants from the remote (set by screens, reset on every render):
+//   onMove(direction) → true when it handled the arrow (paging, scrolling an article)
+//   onBack() → true when it handled Back (cancelling the next-episode countdown)
+//   onLetter(letter) — a keyboard's letters (the search screen)
+//   busy() → true while something plays: the idle timer then waits
+//   onLeave() — the screen goes away (stop the player, report the position)
+let hooks = {};
+
 const ctx = {
   app,
   api,
+  site: null, // the kiosk's station: whose county's hot list it shows
   state: { query: "" },
-  onLetter: null,
   go(path) {
     focusMemory[router.current().path] = document.activeElement?.dataset?.id;
     history.pushState({ depth: depth() + 1 }, "", `#${path}`);
+    router.reload();
+  },
+  /** Show `path` in place of the current screen (the next episode: Back still goes up). */
+  replace(path) {
+    history.replaceState({ depth: depth() }, "", `#${path}`);
     router.reload();
   },
   back() {
@@ -82,6 +98,7 @@ const ctx = {
   home() {
     router.replace("/");
   },
+  keysPressed: () => keysSinceRender,
   /** Focus the remembered (or first) element of `scope`, unless the user moved already. */
   refocus(scope = app) {
     if (keysSinceRender > 0 && app.contains(document.activeElement)) return;
@@ -90,23 +107,32 @@ const ctx = {
   },
 };
 
-const TITLES = { "/": "首页", "/hot": "热门", "/search": "搜索" };
+function leaveScreen() {
+  const leaving = hooks;
+  hooks = {};
+  try {
+    leaving.onLeave?.();
+  } catch {
+    // A screen that fails to clean up must not block the next one.
+  }
+}
 
 function view(render) {
   return (params) => {
     if (stopped) return undefined;
+    leaveScreen();
     const serial = ++renders;
     keysSinceRender = 0;
+    const own = {};
+    hooks = own;
     const scoped = Object.assign(Object.create(ctx), {
       isCurrent: () => serial === renders,
-      onLetter: null,
+      hooks: own,
     });
     const result = render(scoped, params);
-    ctx.onLetter = scoped.onLetter ?? null; // the search screen types letters
     ctx.refocus();
-    const path = router.current().path;
-    status.textContent = `已打开：${TITLES[path] ?? $("#screen-title")?.textContent ?? ""}`;
-    if (path !== "/") ping(); // a revoked device stops at its next screen
+    status.textContent = `已打开：${$("#screen-title")?.textContent ?? "首页"}`;
+    if (router.current().path !== "/") ping(); // a revoked device stops at its next screen
     return result;
   };
 }
@@ -119,13 +145,15 @@ function onKey(event) {
   event.preventDefault();
   if (dismissed || (action.type === "enter" && event.repeat)) return;
   keysSinceRender += 1;
-  if (action.type === "move") moveFocus(app, action.direction);
-  else if (action.type === "back") ctx.back();
-  else if (action.type === "letter") ctx.onLetter?.(action.letter);
+  if (action.type === "move") {
+    if (!hooks.onMove?.(action.direction)) moveFocus(app, action.direction);
+  } else if (action.type === "back") {
+    if (!hooks.onBack?.()) ctx.back();
+  } else if (action.type === "letter") hooks.onLetter?.(action.letter);
   else if (action.type === "enter") {
     const el = document.activeElement;
-    if (el && app.contains(el) && el.matches("[data-nav]")) el.click();
-    else focusFirst(app);
+    if (el && app.contains(el) && el.matches("button[data-nav]")) el.click();
+    else if (!el || !app.contains(el)) focusFirst(app);
   }
 }
 
@@ -137,14 +165,17 @@ function start() {
       ["/", view((c) => screens.home(c))],
       ["/section/:key", view((c, p) => screens.section(c, p.key))],
       ["/hot", view((c) => screens.hot(c))],
+      ["/picks", view((c) => screens.picks(c))],
       ["/search", view((c) => screens.search(c))],
-      ["/item/:id", view((c, p) => screens.item(c, p.id))],
+      ["/series/:id", view((c, p) => screens.series(c, p.id))],
+      ["/item/:id", view((c, p) => item(c, p.id))],
     ],
     { fallback: "/" },
   );
   idle = createIdleTimer({
     notice: $("#idle-notice"),
     isHome: () => router.current().path === "/",
+    isBusy: () => Boolean(hooks.busy?.()),
     onTimeout() {
       ctx.state.query = "";
       focusMemory = {};
@@ -175,6 +206,7 @@ async function boot() {
   try {
     if (!api.resume()) await api.signIn(SIGN_IN_PATH, { device_token: deviceToken() });
     const me = await api.get("/api/v1/auth/me");
+    ctx.site = me.caller.site;
     const name = me.site_name || "新时代文明实践站";
     $("#station-name").textContent = name;
     document.title = `${name} · 文明实践云`;

@@ -1,4 +1,4 @@
-// Small admin pages: sign-in, change my password, and the content-review placeholder.
+// Small admin pages: sign-in and change my password.
 
 import { announce, busy, field, formValues, h, mount } from "../shared/dom.js";
 import { page, toast } from "./ui.js";
@@ -121,17 +121,4 @@ export function passwordPage(ctx) {
     toast("密码已修改");
     return undefined;
   });
-}
-
-export function reviewPage(ctx) {
-  page(
-    ctx,
-    "内容审核",
-    h(
-      "div",
-      { class: "placeholder" },
-      h("p", {}, "内容审核即将上线。"),
-      h("p", {}, "下级站点上传的节目将在这里逐级审核，通过后发布到所选范围。"),
-    ),
-  );
 }

@@ -11,7 +11,7 @@ const MAX_DEPTH = SITE_KINDS.length - 1;
 const within = (path, root) => path === root || path.startsWith(`${root}/`);
 const browse = (path) => `#/sites?under=${encodeURIComponent(path)}`;
 
-async function siteName(ctx, path) {
+export async function siteName(ctx, path) {
   if (!names.has(path)) {
     const site = await ctx.api.get("/api/v1/sites/detail", { path });
     names.set(path, site.name);

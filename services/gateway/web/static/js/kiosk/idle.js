@@ -1,5 +1,6 @@
 // Back to the home screen after a while without a key press (default 120 s), with a
-// countdown notice for the last seconds. The installer may set another time with
+// countdown notice for the last seconds. While something plays (isBusy) the timer waits:
+// a lecture is not cut off because nobody touched the remote. The installer may set another time with
 // "#setup=…&idle=<seconds>"; it is kept in localStorage ("wm.kiosk.idle_s").
 
 export const IDLE_KEY = "wm.kiosk.idle_s";
@@ -11,10 +12,10 @@ export function idleSeconds() {
 }
 
 /**
- * createIdleTimer({notice, isHome, onTimeout}) → {touch(), stop()}
+ * createIdleTimer({notice, isHome, isBusy, onTimeout}) → {touch(), stop()}
  * touch() records activity and returns true when it only dismissed the countdown.
  */
-export function createIdleTimer({ notice, isHome, onTimeout }) {
+export function createIdleTimer({ notice, isHome, isBusy = () => false, onTimeout }) {
   let last = Date.now();
   let warning = false;
 
@@ -33,7 +34,7 @@ export function createIdleTimer({ notice, isHome, onTimeout }) {
   }
 
   const tick = setInterval(() => {
-    if (isHome()) {
+    if (isHome() || isBusy()) {
       if (warning) hide();
       last = Date.now();
       return;

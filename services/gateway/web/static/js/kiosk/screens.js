@@ -1,139 +1,134 @@
-// The kiosk's screens. Two menu levels only: home → a section / 热门 / 搜索 list → (the
-// item plays). Every reachable element carries data-nav (and data-id to restore focus).
+// The kiosk's screens. Two menu levels only: home → a section / 热门 / 搜索 / 下周精选
+// list → the item plays. The home screen's first row IS the hot list, and the focus
+// starts on its first tile: 「确定」 plays it (one press), ▶ + 「确定」 the second (two).
 
-import { h, mount } from "../shared/dom.js";
-import { CONTENT_KIND_LABELS, SECTIONS, SECTION_LABELS } from "../shared/labels.js";
-import * as catalog from "./catalog.js";
+import * as catalog from "../shared/catalog.js";
+import { fmtClock, fmtDay, h, mount } from "../shared/dom.js";
+import { SECTIONS, SECTION_LABELS } from "../shared/labels.js";
+import { itemTile, message, pagedTiles, screen, tile } from "./tiles.js";
 
 const GLYPHS = { theory: "讲", culture: "文", health: "健", science: "科", education: "教" };
+const HOT_ON_HOME = 10;
 
-function tile({ id, label, sub, glyph, className = "", dataset = {}, onOpen }) {
-  return h(
-    "button",
-    {
-      type: "button",
-      class: `tile ${className}`,
-      "data-nav": true,
-      dataset: { id, ...dataset },
-      onclick: onOpen,
-    },
-    glyph ? h("span", { class: "glyph", "aria-hidden": "true" }, glyph) : null,
-    h("span", { class: "label" }, label),
-    sub ? h("span", { class: "sub" }, sub) : null,
-  );
+/** A loader over a list fetched once (hot list, picks) for pagedTiles. */
+function once(fetchAll) {
+  let entries = null;
+  return async (offset, limit) => {
+    entries ??= await fetchAll();
+    return { items: entries.slice(offset, offset + limit), total: entries.length };
+  };
 }
 
-function screen(ctx, title, ...body) {
-  return h(
-    "section",
-    { class: "screen", "aria-labelledby": "screen-title" },
-    h(
-      "div",
-      { class: "screen-head" },
-      h(
-        "button",
-        {
-          type: "button",
-          class: "back",
-          "data-nav": true,
-          dataset: { id: "back" },
-          onclick: () => ctx.back(),
-        },
-        "◀ 返回",
-      ),
-      h("h2", { id: "screen-title" }, title),
-    ),
-    ...body,
-  );
-}
-
-function comingSoon(detail) {
-  return h(
-    "div",
-    { class: "coming-soon", role: "status" },
-    h("strong", {}, "内容即将上线"),
-    h("span", {}, detail),
-  );
-}
-
-/** A list of items as focusable tiles; null (no catalog yet) shows 内容即将上线. */
-export function itemTiles(ctx, items, emptyDetail) {
-  if (items === null) return comingSoon(emptyDetail);
-  if (items.length === 0) return comingSoon("暂时没有找到相关节目");
-  return h(
-    "div",
-    { class: "item-grid", role: "list" },
-    items.map((item, index) =>
-      h(
-        "div",
-        { role: "listitem" },
-        h(
-          "button",
-          {
-            type: "button",
-            class: "tile item",
-            "data-nav": true,
-            "data-autofocus": index === 0,
-            dataset: { id: item.id },
-            onclick: () => ctx.go(`/item/${encodeURIComponent(item.id)}`),
-          },
-          h("span", { class: "kind" }, CONTENT_KIND_LABELS[item.kind] ?? "节目"),
-          h("span", { class: "label" }, item.title),
-          item.why_hot ? h("span", { class: "why" }, item.why_hot) : null,
-        ),
-      ),
-    ),
-  );
-}
+const hotEntries = async (ctx, limit) =>
+  (await catalog.hotItems(ctx.api, { site: ctx.site, limit })).map((hot) => ({
+    item: hot.content,
+    why: hot.why,
+  }));
 
 export function home(ctx) {
+  const row = h("div", { class: "hot-row", role: "list" }, message("正在加载热门节目…"));
   mount(
     ctx.app,
     h(
-      "nav",
-      { class: "home-grid", "aria-label": "栏目" },
-      tile({
-        id: "hot",
-        label: "热门",
-        sub: "大家都在看",
-        glyph: "热",
-        className: "hot",
-        onOpen: () => ctx.go("/hot"),
-      }),
-      SECTIONS.map((s) =>
+      "div",
+      { class: "home" },
+      h(
+        "section",
+        { class: "home-hot", "aria-labelledby": "hot-title" },
+        h(
+          "h2",
+          { id: "hot-title", class: "row-title" },
+          "热门节目",
+          h("small", {}, "本周大家都在看 · 按「确定」直接播放"),
+        ),
+        row,
+      ),
+      h(
+        "nav",
+        { class: "home-grid", "aria-label": "栏目" },
+        SECTIONS.map((s) =>
+          tile({
+            id: s.key,
+            label: s.label,
+            sub: s.hint,
+            glyph: GLYPHS[s.key],
+            dataset: { section: s.key },
+            onOpen: () => ctx.go(`/section/${s.key}`),
+          }),
+        ),
         tile({
-          id: s.key,
-          label: s.label,
-          sub: s.hint,
-          glyph: GLYPHS[s.key],
-          dataset: { section: s.key },
-          onOpen: () => ctx.go(`/section/${s.key}`),
+          id: "search",
+          label: "搜索",
+          sub: "拼音首字母",
+          glyph: "搜",
+          className: "search",
+          onOpen: () => ctx.go("/search"),
+        }),
+        tile({
+          id: "picks",
+          label: "下周精选",
+          sub: "提前一周看",
+          glyph: "荐",
+          className: "picks",
+          onOpen: () => ctx.go("/picks"),
         }),
       ),
+    ),
+  );
+  loadHotRow(ctx, row);
+}
+
+async function loadHotRow(ctx, row) {
+  let entries;
+  try {
+    entries = await hotEntries(ctx, HOT_ON_HOME);
+  } catch {
+    entries = null;
+  }
+  if (!ctx.isCurrent()) return;
+  if (!entries?.length) {
+    mount(
+      row,
+      message(
+        entries ? "热门排行即将生成" : "热门节目暂时无法加载",
+        "热门排行根据各站点的点播次数生成",
+      ),
+    );
+    return;
+  }
+  mount(
+    row,
+    entries.map(({ item, why }, index) =>
+      h(
+        "div",
+        { role: "listitem" },
+        itemTile(ctx, item, {
+          why,
+          rank: index + 1,
+          autofocus: index === 0,
+          className: "hot-item",
+        }),
+      ),
+    ),
+    h(
+      "div",
+      { role: "listitem" },
       tile({
-        id: "search",
-        label: "搜索",
-        sub: "按拼音首字母查找",
-        glyph: "搜",
-        className: "search",
-        onOpen: () => ctx.go("/search"),
+        id: "hot-all",
+        label: "全部热门",
+        sub: "排行榜",
+        className: "more",
+        onOpen: () => ctx.go("/hot"),
       }),
     ),
   );
+  ctx.refocus();
 }
 
-async function listScreen(ctx, title, load, emptyDetail) {
-  const list = h("div", { class: "screen-list" }, comingSoon("正在加载…"));
-  mount(ctx.app, screen(ctx, title, list));
-  let items = null;
-  try {
-    items = await load();
-  } catch {
-    items = null;
-  }
-  if (!ctx.isCurrent()) return;
-  mount(list, itemTiles(ctx, items, emptyDetail));
-  ctx.refocus(list);
+function listScreen(ctx, title, load, { empty, note } = {}) {
+  const holder = h("div", { class: "screen-list" });
+  mount(ctx.app, screen(ctx, title, { note }, holder));
+  ctx.hooks.onMove = pagedTiles(ctx, holder, load, { empty });
 }
 
 export function section(ctx, key) {
@@ -142,8 +137,11 @@ export function section(ctx, key) {
   return listScreen(
     ctx,
     label,
-    () => catalog.sectionItems(ctx.api, key),
-    `「${label}」栏目的节目正在整理中，敬请期待`,
+    async (offset, limit) => {
+      const page = await catalog.browse(ctx.api, { section: key, limit, offset });
+      return { items: page.items.map((item) => ({ item })), total: page.total };
+    },
+    { empty: `「${label}」栏目的节目正在整理中，敬请期待` },
   );
 }
 
@@ -151,41 +149,143 @@ export function hot(ctx) {
   return listScreen(
     ctx,
     "热门节目",
-    () => catalog.hotItems(ctx.api),
-    "热门排行将根据各站点的点播次数生成",
+    once(() => hotEntries(ctx, 30)),
+    {
+      empty: "热门排行根据各站点的点播次数生成",
+      note: "按本周播放次数排序",
+    },
   );
 }
 
+export async function series(ctx, id) {
+  const holder = h("div", { class: "screen-list" }, message("正在加载…"));
+  const frame = screen(ctx, "系列节目", {}, holder);
+  mount(ctx.app, frame);
+  let item;
+  try {
+    item = await catalog.getContent(ctx.api, id);
+  } catch (error) {
+    if (ctx.isCurrent()) mount(holder, message("无法打开该系列", error.message));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  frame.querySelector("#screen-title").textContent = item.title;
+  const summary = item.summary ? h("p", { class: "screen-summary" }, item.summary) : null;
+  const list = h("div", { class: "screen-list" });
+  mount(holder, summary, list);
+  ctx.hooks.onMove = pagedTiles(
+    ctx,
+    list,
+    once(async () =>
+      (await catalog.episodes(ctx.api, id)).map((episode) => ({
+        item: episode,
+        why: catalog.episodeLabel(episode),
+      })),
+    ),
+    { empty: "本系列还没有上线的分集" },
+  );
+}
+
+export async function picks(ctx) {
+  mount(ctx.app, screen(ctx, "下周精选", {}, message("正在加载…")));
+  let answer;
+  try {
+    answer = await catalog.getPicks(ctx.api);
+  } catch (error) {
+    if (!ctx.isCurrent()) return;
+    mount(ctx.app, screen(ctx, "下周精选", {}, message("下周精选暂时无法加载", error.message)));
+    ctx.refocus();
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  const note = `${answer.week.replace("-W", " 年第 ")} 周${answer.note ? ` · ${answer.note}` : ""}`;
+  const deadline = new Date(answer.deadline);
+  const empty = `下周精选将于 ${fmtDay(deadline)} ${fmtClock(deadline)} 前发布，敬请期待`;
+  listScreen(
+    ctx,
+    "下周精选",
+    once(async () => answer.items.map((item) => ({ item }))),
+    { empty, note },
+  );
+}
+
+// -- search: an on-screen keyboard that types pinyin initials ---------------------------
+
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
 const MAX_QUERY = 12;
+const SEARCH_DELAY_MS = 250;
+const RESULTS = 8;
 
-export function search(ctx) {
+export async function search(ctx) {
   const query = h("output", {
     class: "search-query",
     id: "search-query",
     "aria-live": "polite",
-    "data-empty": "输入拼音首字母，如「JK」找健康节目",
+    "data-empty": "输入节目名称的拼音首字母，如「RLQ」找柔力球",
   });
-  const results = h("div", { class: "search-results", "aria-label": "搜索结果" });
+  const terms = h("div", { class: "hot-terms", role: "group", "aria-label": "热门搜索" });
+  const results = h("section", { class: "search-results", "aria-label": "搜索结果" });
   let serial = 0;
+  let timer = null;
 
-  async function refresh() {
-    query.textContent = ctx.state.query;
-    const mine = ++serial;
-    const text = ctx.state.query;
-    let items = null;
-    if (text) {
-      try {
-        items = await catalog.searchItems(ctx.api, text);
-      } catch {
-        items = null;
-      }
+  function show(text, answer) {
+    if (!text) {
+      mount(results, message("用上面的键盘输入拼音首字母", "结果会随输入自动更新"));
+      return;
     }
-    if (mine !== serial || !ctx.isCurrent()) return;
-    const hint = text
-      ? `「${text}」的搜索结果将在内容上线后显示`
-      : "用左边的键盘输入节目名称的拼音首字母";
-    mount(results, itemTiles(ctx, items, hint));
+    if (!answer) {
+      mount(results, message("暂时无法搜索", "请稍后再试"));
+      return;
+    }
+    if (answer.items.length === 0) {
+      mount(results, message(`没有找到「${text}」`, answer.notes?.join(" ") || "换几个字母试试"));
+      return;
+    }
+    mount(
+      results,
+      h(
+        "p",
+        { class: "result-count" },
+        `找到 ${answer.total} 个节目`,
+        answer.notes?.length ? ` · ${answer.notes.join(" ")}` : "",
+      ),
+      h(
+        "div",
+        { class: "result-row", role: "list" },
+        answer.items.map((hit) =>
+          h(
+            "div",
+            { role: "listitem" },
+            itemTile(ctx, hit.content, {
+              why: hit.why,
+              // The query counts as a hot search term once a result is opened.
+              onOpen: () => catalog.search(ctx.api, text.toLowerCase(), { limit: 1 }),
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function refresh() {
+    const text = ctx.state.query;
+    query.textContent = text;
+    clearTimeout(timer);
+    const mine = ++serial;
+    if (!text) return show("", null);
+    timer = setTimeout(async () => {
+      let answer = null;
+      try {
+        answer = await catalog.search(ctx.api, text.toLowerCase(), {
+          limit: RESULTS,
+          record: false,
+        });
+      } catch {
+        answer = null;
+      }
+      if (mine === serial && ctx.isCurrent()) show(text, answer);
+    }, SEARCH_DELAY_MS);
+    return undefined;
   }
 
   const type = (letter) => {
@@ -206,7 +306,6 @@ export function search(ctx) {
       },
       label,
     );
-
   const keyboard = h(
     "div",
     { class: "keyboard", role: "group", "aria-label": "拼音首字母键盘" },
@@ -235,33 +334,42 @@ export function search(ctx) {
     screen(
       ctx,
       "搜索节目",
-      h("div", { class: "search-body" }, h("div", {}, query, keyboard), results),
+      { className: "search-screen" },
+      h("div", { class: "search-top" }, query, terms),
+      keyboard,
+      results,
     ),
   );
-  ctx.onLetter = type;
+  ctx.hooks.onLetter = type;
   refresh();
-}
+  ctx.refocus();
 
-export async function item(ctx, id) {
-  const body = h("div", { class: "coming-soon", role: "status" }, h("strong", {}, "正在加载…"));
-  mount(ctx.app, screen(ctx, "节目", body));
+  // 热门搜索: this week's top terms as shortcuts (a term replaces what was typed).
   try {
-    const content = await catalog.contentItem(ctx.api, id);
-    if (!ctx.isCurrent()) return;
+    const top = await catalog.hotTerms(ctx.api, 6);
+    if (!ctx.isCurrent() || top.length === 0) return;
     mount(
-      body,
-      h("strong", {}, content.title),
-      h(
-        "span",
-        {},
-        `${SECTION_LABELS[content.section] ?? ""} · ${CONTENT_KIND_LABELS[content.kind] ?? ""}`,
+      terms,
+      h("span", { class: "terms-label" }, "热搜"),
+      top.map((t, i) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: "term",
+            "data-nav": true,
+            dataset: { id: `term-${i}` },
+            onclick: () => {
+              ctx.state.query = t.term;
+              refresh();
+            },
+          },
+          t.term,
+        ),
       ),
-      content.summary ? h("span", {}, content.summary) : null,
-      h("span", { class: "muted" }, "一体机播放功能即将上线"),
     );
-  } catch (error) {
-    if (ctx.isCurrent())
-      mount(body, h("strong", {}, "无法打开该节目"), h("span", {}, error.message));
+  } catch {
+    // No shortcuts; the keyboard works without them.
   }
 }
 

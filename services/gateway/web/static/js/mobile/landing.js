@@ -1,7 +1,11 @@
-// The landing page: which site's QR code was scanned, and the way in.
+// 首页: which site's QR code was scanned, then (signed in) the search box, this week's
+// hot list, the five sections and 附近的场馆和服务; signed out, the way in and the hot list.
 
+import * as catalog from "../shared/catalog.js";
 import { h, mount } from "../shared/dom.js";
 import { SECTIONS } from "../shared/labels.js";
+import { errorLine, itemList, itemRow } from "./lists.js";
+import { searchBox } from "./searchbox.js";
 
 async function siteCard(ctx) {
   const path = ctx.site();
@@ -35,24 +39,43 @@ async function siteCard(ctx) {
 
 function account(ctx) {
   const tokens = ctx.api.tokens();
-  if (tokens) {
-    return h(
-      "section",
-      { class: "card" },
-      h("h3", {}, `您好，${tokens.display_name || "居民朋友"}`),
-      h("a", { class: "btn", href: "#/me" }, "进入我的"),
-    );
-  }
+  if (tokens) return null;
   return h(
     "section",
     { class: "card" },
     h("h3", {}, "登录"),
-    h("p", { class: "muted" }, "登录后可报名活动、点单服务、记录志愿时长。"),
+    h("p", { class: "muted" }, "登录后可搜索和收听节目、报名活动、点单服务、记录志愿时长。"),
     h("a", { class: "btn primary", href: "#/signin" }, "手机号登录"),
   );
 }
 
-function sections() {
+async function hotCard(ctx) {
+  const site = ctx.api.tokens()?.caller?.site ?? ctx.site();
+  const body = h("div");
+  try {
+    const items = await catalog.hotItems(ctx.api, { site, limit: 10 });
+    if (items.length === 0)
+      mount(body, h("p", { class: "muted" }, "热门排行根据大家的点播次数生成"));
+    else
+      mount(
+        body,
+        itemList(
+          items.map((hot, i) => itemRow(hot.content, { why: hot.why, rank: i + 1 })),
+          "热门节目",
+        ),
+      );
+  } catch (error) {
+    mount(body, errorLine(error));
+  }
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "hot-title" },
+    h("h3", { id: "hot-title" }, "热门节目 ", h("small", { class: "muted" }, "本周大家都在看")),
+    body,
+  );
+}
+
+function sections(signedIn) {
   return h(
     "section",
     { class: "card", "aria-labelledby": "sections-title" },
@@ -60,13 +83,42 @@ function sections() {
     h(
       "ul",
       { class: "sections" },
-      SECTIONS.map((s) => h("li", {}, s.label, h("small", {}, "即将上线"))),
+      SECTIONS.map((s) =>
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { href: signedIn ? `#/section/${s.key}` : "#/signin" },
+            s.label,
+            h("small", {}, s.hint),
+          ),
+        ),
+      ),
     ),
+  );
+}
+
+function nearCard() {
+  return h(
+    "a",
+    { class: "card near-card", href: "#/near" },
+    h("strong", {}, "附近的场馆和服务"),
+    h("span", { class: "muted" }, "开放时间、可容纳人数、设施设备，离您多远 ›"),
   );
 }
 
 export async function landing(ctx) {
   mount(ctx.main, h("p", { class: "muted", role: "status" }, "加载中…"));
-  const card = await siteCard(ctx);
-  mount(ctx.main, card, account(ctx), sections());
+  const signedIn = Boolean(ctx.api.tokens());
+  const [card, hot] = await Promise.all([siteCard(ctx), hotCard(ctx)]);
+  if (!ctx.isCurrent()) return;
+  mount(
+    ctx.main,
+    card,
+    signedIn ? h("section", { class: "card" }, searchBox(ctx)) : account(ctx),
+    hot,
+    sections(signedIn),
+    signedIn ? nearCard() : null,
+  );
 }

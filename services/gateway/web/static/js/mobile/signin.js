@@ -101,7 +101,7 @@ export function signIn(ctx) {
     try {
       await busy(form, () => ctx.api.signIn("/api/v1/auth/phone/sign-in", body));
       clearInterval(timer);
-      ctx.router.go("/me");
+      ctx.afterSignIn();
     } catch (error) {
       announce(status, error.message, "error");
     }

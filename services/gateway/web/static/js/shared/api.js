@@ -79,9 +79,17 @@ export function createApi({ storageKey, reauthenticate = null, onSignedOut = () 
     timer = setTimeout(() => renew(tokens.access_token).catch(() => {}), wait);
   }
 
-  async function send(method, path, { body, query, headers = {}, auth = true, key }, access) {
-    const init = { method, headers: { Accept: "application/json", ...headers } };
-    if (body !== undefined) {
+  async function send(
+    method,
+    path,
+    { body, form, query, headers = {}, auth = true, key, keepalive = false },
+    access,
+  ) {
+    // keepalive: the request outlives the page (a player's last report as the tab closes).
+    const init = { method, keepalive, headers: { Accept: "application/json", ...headers } };
+    if (form !== undefined) {
+      init.body = form; // FormData: the browser sets the multipart boundary
+    } else if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
@@ -164,7 +172,8 @@ export function createApi({ storageKey, reauthenticate = null, onSignedOut = () 
     if (!response.ok) throw await failure(response);
     if (opts.raw) return response;
     if (response.status === 204) return null;
-    return response.json();
+    const text = await response.text(); // 202 (accepted) may come without a body
+    return text ? JSON.parse(text) : null;
   }
 
   return {
@@ -173,6 +182,8 @@ export function createApi({ storageKey, reauthenticate = null, onSignedOut = () 
     post: (path, body, opts = {}) => request("POST", path, { body, idempotent: true, ...opts }),
     patch: (path, body) => request("PATCH", path, { body }),
     del: (path) => request("DELETE", path),
+    /** POST a FormData body (file uploads: multipart/form-data). */
+    upload: (path, form) => request("POST", path, { form, idempotent: true }),
     async blob(path, query) {
       return (await request("GET", path, { query, raw: true })).blob();
     },

@@ -111,4 +111,25 @@ export function fmtDuration(us) {
   return `${(us / 1_000_000).toFixed(2)} 秒`;
 }
 
+/** Seconds → "3:07" / "1:02:03" (a player's clock). */
+export function fmtSeconds(value) {
+  const total = Math.max(0, Math.floor(Number.isFinite(value) ? value : 0));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = pad(total % 60);
+  return hours ? `${hours}:${pad(minutes)}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+/** "12月3日 周三" (short day, for calendars and deadlines). */
+export function fmtDay(value) {
+  const d = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(d.getTime())) return "—";
+  return `${d.getMonth() + 1}月${d.getDate()}日 周${WEEKDAYS[d.getDay()]}`;
+}
+
+/** "2026-12-03" in local time (the value of an <input type="date">). */
+export function isoDay(d = new Date()) {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
