@@ -335,6 +335,9 @@ class SearchQuery(Frozen):
     level: SourceLevel | None = None
     limit: int = Field(default=20, ge=1, le=50)
     offset: int = Field(default=0, ge=0, le=1000)
+    record: bool = Field(
+        default=True, description="count the query in the week's hot terms (false: as-you-type)"
+    )
 
 
 class SearchHit(BaseModel):

@@ -172,3 +172,21 @@ async def test_hostile_queries_are_plain_text(platform: Platform) -> None:
         too_long = await resident.get("/api/v1/catalog/search", params={"q": "x" * 201})
         assert too_long.status_code == 422
     await asyncio.sleep(0)
+
+
+async def test_as_you_type_queries_do_not_become_hot_terms(platform: Platform) -> None:
+    county = fresh_center()
+    async with platform.client(Role.center_admin, county) as center:
+        await publish(center, title="锡剧折子戏欣赏", kind="article", section="culture")
+    async with platform.client(Role.resident, county) as resident:
+        for prefix in ("x", "xj", "xjz"):
+            typed = await resident.get(
+                "/api/v1/catalog/search", params={"q": prefix, "record": "false"}
+            )
+            assert typed.status_code == 200
+        chosen = await resident.get("/api/v1/catalog/search", params={"q": "xjzzx"})
+        assert chosen.json()["items"]
+        terms = await resident.get("/api/v1/catalog/hot-terms", params={"limit": 50})
+    counted = {t["term"] for t in terms.json()["items"]}
+    assert "锡剧折子戏" in counted  # what the resident meant, from the chosen query
+    assert not {"x", "xj", "xjz"} & counted

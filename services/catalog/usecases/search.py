@@ -24,7 +24,7 @@ def search(ctx: Context, terms: HotTerms, caller: Caller, query: c.SearchQuery) 
         limit=query.limit,
         offset=query.offset,
     )
-    if query.offset == 0:
+    if query.offset == 0 and query.record:
         terms.record(result.term, found=result.total > 0)
     hits = []
     for hit in result.items:

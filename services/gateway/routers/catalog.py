@@ -42,8 +42,11 @@ async def search(
     level: c.SourceLevel | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
     offset: Annotated[int, Query(ge=0, le=1000)] = 0,
+    record: Annotated[bool, Query(description="false: as-you-type, not a hot term")] = True,
 ) -> c.SearchPage:
-    query = c.SearchQuery(q=q, section=section, kind=kind, level=level, limit=limit, offset=offset)
+    query = c.SearchQuery(
+        q=q, section=section, kind=kind, level=level, limit=limit, offset=offset, record=record
+    )
     return await bus.call(c.SERVICE, c.RPC_SEARCH, query, caller, c.SearchPage)
 
 
