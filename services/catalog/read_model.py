@@ -87,6 +87,11 @@ class PublishedContent:
         scopes = set(sites.ancestors(site))
         return [item for item in self._items.values() if item.scope in scopes]
 
+    def episodes(self, series_id: str) -> list[Content]:
+        """The series' published episodes in order."""
+        numbers = self._episodes.get(series_id, {})
+        return [self._items[numbers[n]] for n in sorted(numbers) if numbers[n] in self._items]
+
     def episode_count(self, series_id: str) -> int:
         return len(self._episodes.get(series_id, {}))
 

@@ -80,6 +80,15 @@ async def test_series_resume_and_continuous_play(platform: Platform) -> None:
         last = (await resident.get(f"/api/v1/content/{episodes[2]['id']}/resume")).json()
         assert last["next"] is None
 
+        # The series itself resumes at the episode to continue: 1 is done, so 2.
+        whole = (await resident.get(f"/api/v1/content/{series['id']}/resume")).json()
+        assert whole["content_id"] == episodes[1]["id"]
+        assert whole["next"]["id"] == episodes[2]["id"]
+        await play(resident, episodes[1]["id"], "progress", position_s=42, duration_s=300)
+        await platform.quiesce()
+        whole = (await resident.get(f"/api/v1/content/{series['id']}/resume")).json()
+        assert (whole["content_id"], whole["position_s"]) == (episodes[1]["id"], 42)
+
     # Each viewer resumes on their own: the kiosk of the same station starts at 0.
     async with platform.client(Role.kiosk, point.rsplit("/", 1)[0]) as kiosk:
         own = (await kiosk.get(f"/api/v1/content/{first}/resume")).json()

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 
 from services.catalog.domain import hot
+from services.catalog.domain.content import Content, visible_to
 from services.catalog.store import HEAT, PROGRESS
 from services.catalog.usecases.context import Context
 from services.catalog.usecases.views import to_view
@@ -93,6 +94,12 @@ async def resume(ctx: Context, caller: Caller, content_id: str) -> c.Resume:
     item = ctx.read.get_visible(content_id, caller)
     if item is None:
         raise not_found("内容", "content")
+    if item.kind is c.ContentKind.series:
+        # A series resumes at its episode to continue: the answer names that episode.
+        episode = await episode_to_continue(ctx, caller, item.id)
+        if episode is None:
+            return c.Resume(content_id=content_id, position_s=0.0, completed=False, next=None)
+        item, content_id = episode, episode.id
     doc = await ctx.store.mongo.collection(PROGRESS).find_one({"_id": f"{caller.sub}|{content_id}"})
     following = ctx.read.next_episode(item)
     return c.Resume(
@@ -101,6 +108,22 @@ async def resume(ctx: Context, caller: Caller, content_id: str) -> c.Resume:
         completed=bool(doc and doc["completed"]),
         next=to_view(following, ctx.read) if following is not None else None,
     )
+
+
+async def episode_to_continue(ctx: Context, caller: Caller, series_id: str) -> Content | None:
+    """The episode the viewer was in the middle of, else the first not yet finished."""
+    episodes = [e for e in ctx.read.episodes(series_id) if visible_to(e, caller)]
+    if not episodes:
+        return None
+    keys = [f"{caller.sub}|{e.id}" for e in episodes]
+    docs = await ctx.store.mongo.collection(PROGRESS).find({"_id": {"$in": keys}}).to_list()
+    progress = {d["content_id"]: d for d in docs}
+    started = [p for p in docs if not p["completed"] and p["position_s"] > 0]
+    if started:
+        latest = max(started, key=lambda p: p["at"])
+        return next(e for e in episodes if e.id == latest["content_id"])
+    unfinished = [e for e in episodes if not progress.get(e.id, {}).get("completed")]
+    return unfinished[0] if unfinished else episodes[0]
 
 
 def hot_list(ctx: Context, site: str, query: c.HotQuery) -> c.HotList:
