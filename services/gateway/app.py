@@ -6,11 +6,12 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 from faststream.nats import NatsBroker
+from opentelemetry.sdk.trace import TracerProvider
 
 from services.contracts import accounts, subjects
 from services.contracts.envelope import Empty, EventEnvelope
@@ -143,6 +144,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        telemetry=telemetry_config(provider),
     )
     app.state.settings = settings
     app.state.token_keys = load_token_keys(settings)
@@ -155,11 +157,25 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     for router in API_ROUTERS:
         app.include_router(router, dependencies=[Depends(per_address)])
     web.install(app, settings)
-    install_middlewares(app, settings, provider)
+    install_middlewares(app, settings)
     return app
 
 
-def install_middlewares(app: FastAPI, settings: GatewaySettings, provider: Any) -> None:
+def telemetry_config(provider: TracerProvider | None) -> TelemetryConfig:
+    """FastAPI's own OpenTelemetry: a server span per request (trace context from the
+    `traceparent` header), cheaper than the contrib instrumentor; request metrics and
+    log records stay off (traces are what the ops console reads)."""
+    if provider is None:
+        return {"tracing": False, "metrics": False, "logs": False}
+    return {
+        "tracer_provider": provider,
+        "metrics": False,
+        "logs": False,
+        "operation_spans": False,
+    }
+
+
+def install_middlewares(app: FastAPI, settings: GatewaySettings) -> None:
     # Added innermost first: the request-id middleware runs inside the tracing span.
     app.add_middleware(
         TimeoutMiddleware,
@@ -181,9 +197,3 @@ def install_middlewares(app: FastAPI, settings: GatewaySettings, provider: Any) 
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
-    if provider is not None:
-        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-
-        FastAPIInstrumentor.instrument_app(
-            app, tracer_provider=provider, exclude_spans=["receive", "send"]
-        )
