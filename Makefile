@@ -59,7 +59,7 @@ test: lint typecheck $(NODE_STAMP) $(BROWSER_STAMP)
 	@echo "==> pytest"
 	@$(VENV)/bin/pytest -q
 
-# Load and latency figures into benchmarks/README.md (~4 min); BENCH_ARGS="--seconds 4" etc.
+# Load and latency figures into benchmarks/README.md (~9 min); BENCH_ARGS="--only search" etc.
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	@$(VENV)/bin/python -m benchmarks.run $(BENCH_ARGS)

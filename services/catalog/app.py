@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from pydantic import BaseModel
 
 from services.catalog.domain.search import HotTerms
@@ -207,7 +208,8 @@ def register_events(host: ServiceHost, ctx: Context) -> None:
             no_reply=True,
         )
         async def replica_sync(event: EventEnvelope[dict[str, Any]]) -> None:
-            await content.refresh(ctx, str(event.data["id"]))
+            if not host.emitted_here(event.id):  # this replica's read model is current
+                await content.refresh(ctx, str(event.data["id"]))
 
 
 def province_of(region: str) -> str:
@@ -220,7 +222,9 @@ async def scheduler(ctx: Context, picks: PicksStore, notices: NoticeStore, tick_
     while True:
         try:
             await calendar.run_due(ctx)
-            await calendar.remind_late_picks(ctx, picks, notices, await site_model.counties(ctx))
+            with suppress_instrumentation():
+                counties = await site_model.counties(ctx)
+            await calendar.remind_late_picks(ctx, picks, notices, counties)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -5,7 +5,7 @@ No responder → 503, timeout → 504, an error reply → the service's own erro
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import nats.errors
 from faststream.nats import NatsBroker
@@ -17,6 +17,18 @@ from services.contracts.identity import Caller
 from services.runtime.errors import AppError, timed_out, unavailable
 
 T = TypeVar("T")
+
+
+_REPLY_TYPES: dict[Any, type[RpcReply[Any]]] = {}
+
+
+def reply_type(data_type: Any) -> type[RpcReply[Any]]:
+    """`RpcReply[X]`, built once: pydantic caches parametrized models only weakly, and a
+    garbage collection under load made the gateway rebuild their schemas."""
+    known = _REPLY_TYPES.get(data_type)
+    if known is None:
+        known = _REPLY_TYPES[data_type] = RpcReply[data_type]
+    return known
 
 
 class BusClient:
@@ -54,9 +66,9 @@ class BusClient:
         except nats.errors.Error as exc:
             # Reconnecting, draining or closed: the bus itself is not available.
             raise unavailable(service) from exc
-        reply = RpcReply[reply_model].model_validate_json(message.body)  # type: ignore[valid-type]
+        reply = reply_type(reply_model).model_validate_json(message.body)
         if not reply.ok or reply.data is None:
             if reply.error is None:
                 raise AppError("bad_reply", 502, "服务返回了无效结果", f"{service} sent no data")
             raise AppError.from_rpc(reply.error)
-        return reply.data
+        return cast(T, reply.data)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from opentelemetry import context as otel_context
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from pymongo import ASCENDING, IndexModel
 
 from services.contracts.envelope import EventEnvelope
@@ -128,7 +129,8 @@ class OutboxRelay:
         if time.monotonic() - self._purged_at < PURGE_EVERY_S:
             return
         self._purged_at = time.monotonic()
-        removed = await self._outbox.purge_sent()
+        with suppress_instrumentation():
+            removed = await self._outbox.purge_sent()
         if removed:
             log.info("outbox relay: removed %d entries sent over a day ago", removed)
 
@@ -138,7 +140,10 @@ class OutboxRelay:
         self._outbox.wake.clear()
 
     async def publish_pending(self) -> int:
-        entries = await self._outbox.pending()
+        # The poll itself is not traced (once a second, idle or not); each publish is,
+        # under the trace of the request that wrote the event.
+        with suppress_instrumentation():
+            entries = await self._outbox.pending()
         if not entries:
             return 0
         sent: list[str] = []
@@ -159,7 +164,8 @@ class OutboxRelay:
                     raise failed
         finally:
             if sent:
-                await self._outbox.mark_sent(sent)
+                with suppress_instrumentation():
+                    await self._outbox.mark_sent(sent)
         return len(sent)
 
     async def _publish_one(self, entry: Document) -> None:

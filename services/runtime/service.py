@@ -37,6 +37,7 @@ from services.runtime.settings import ServiceSettings
 from services.runtime.telemetry import setup_logging, setup_telemetry, shutdown_telemetry
 
 log = logging.getLogger(__name__)
+EMITTED_MEMORY = 10_000
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -68,6 +69,7 @@ class ServiceHost:
         self._indexes = {**indexes, **OUTBOX_INDEXES, **INBOX_INDEXES, **IDEMPOTENCY_INDEXES}
         self._sources: set[str] = {name}
         self._declared_events: set[str] = set()
+        self._emitted_here: dict[str, None] = {}  # insertion-ordered: the oldest go first
         self._startup_hooks: list[Hook] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.js: JetStreamContext | None = None
@@ -215,7 +217,14 @@ class ServiceHost:
             data=data.model_dump(mode="json"),
         )
         await self.outbox.add(session, subjects.evt(self.region, self.name, event), envelope)
+        self._emitted_here[envelope.id] = None
+        if len(self._emitted_here) > EMITTED_MEMORY:
+            self._emitted_here.pop(next(iter(self._emitted_here)))
         return envelope
+
+    def emitted_here(self, event_id: str) -> bool:
+        """True for a recent event this process wrote (replicas skip their own echoes)."""
+        return event_id in self._emitted_here
 
     async def _publish(self, subject: str, envelope: dict[str, Any], msg_id: str) -> None:
         await self.broker.publish(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Final
@@ -100,11 +100,10 @@ class HotBoard:
         limit: int,
         *,
         this_week: bool,
-        keep: Iterable[str] | None = None,
+        keep: Callable[[str], bool] | None = None,
     ) -> list[tuple[str, float, Heat]]:
-        """The hottest items of a region (optionally only ids in `keep`)."""
+        """The hottest items of a region (optionally only those `keep` accepts)."""
         board = self.heats.get(region, {})
-        allowed = set(keep) if keep is not None else None
         week = week_of(now)
         stamp = now.timestamp()
 
@@ -118,7 +117,7 @@ class HotBoard:
                 )
             return heat.decayed(stamp)
 
-        candidates = (e for e in board.items() if allowed is None or e[0] in allowed)
+        candidates = (e for e in board.items() if keep is None or keep(e[0]))
         best = heapq.nlargest(limit, candidates, key=score)
         return [
             (item_id, score((item_id, heat)), heat)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+
 from services.catalog.domain import calendar as cal
 from services.catalog.domain import content as rules
 from services.catalog.domain.content import Content
@@ -96,12 +98,15 @@ async def run_due(ctx: Context, now: datetime | None = None) -> int:
     """Publish scheduled items and retire announced ones whose time has come."""
     moment = now or ctx.now()
     changed = 0
-    for item in await ctx.store.with_status(c.ContentStatus.scheduled):
+    with suppress_instrumentation():  # the scans every tick are not worth a trace each
+        scheduled = await ctx.store.with_status(c.ContentStatus.scheduled)
+        retiring = await ctx.store.retiring()
+    for item in scheduled:
         published = rules.publish_due(item, moment)
         if published is not None:
             await _apply(ctx, item, published, "published_on_schedule")
             changed += 1
-    for item in await ctx.store.retiring():
+    for item in retiring:
         retired = rules.retire_due(item, moment)
         if retired is not None:
             await _apply(ctx, item, retired, "retired_on_schedule")
@@ -238,11 +243,11 @@ async def remind_late_picks(
     week = cal.next_week(ctx.now())
     reminded = 0
     for region in regions:
-        if not cal.picks_late(week, await picks.get(region, week) is not None, ctx.now()):
-            continue
-        notice_id = f"picks-late|{region}|{week}"
-        if await notices.exists(notice_id):
-            continue
+        with suppress_instrumentation():
+            published = await picks.get(region, week) is not None
+            notice_id = f"picks-late|{region}|{week}"
+            if not cal.picks_late(week, published, ctx.now()) or await notices.exists(notice_id):
+                continue
         deadline = cal.picks_deadline(week)
 
         async def write(

@@ -15,6 +15,7 @@ from services.catalog.usecases.views import to_view
 from services.contracts import catalog as c
 from services.contracts.envelope import EventEnvelope
 from services.contracts.identity import Caller
+from services.runtime import sites
 from services.runtime.errors import not_found
 from services.runtime.mongo import Session
 
@@ -128,23 +129,30 @@ async def episode_to_continue(ctx: Context, caller: Caller, series_id: str) -> C
 
 def hot_list(ctx: Context, site: str, query: c.HotQuery) -> c.HotList:
     region = hot.region_for(site)
-    reach = {
-        i.id: i
-        for i in ctx.read.visible_items(site)
-        if query.section is None or i.section is query.section
-    }
+    scopes = set(sites.ancestors(site))
+
+    def shown(item_id: str) -> bool:
+        # Only items the region has heat for are looked at, not the whole catalog.
+        item = ctx.read.get(item_id)
+        return (
+            item is not None
+            and item.scope in scopes
+            and (query.section is None or item.section is query.section)
+        )
+
     now = ctx.now()
     week = hot.week_of(now)
-    top = ctx.read.hot.top(region, now, query.limit, this_week=query.week, keep=reach)
-    return c.HotList(
-        region=region,
-        items=[
-            c.HotItem(
-                content=to_view(reach[item_id], ctx.read),
-                score=round(score, 3),
-                plays_week=heat.plays_week if heat.week == week else 0,
-                why=hot.why(heat, week),
+    top = ctx.read.hot.top(region, now, query.limit, this_week=query.week, keep=shown)
+    items = []
+    for item_id, score, heat in top:
+        item = ctx.read.get(item_id)
+        if item is not None:
+            items.append(
+                c.HotItem(
+                    content=to_view(item, ctx.read),
+                    score=round(score, 3),
+                    plays_week=heat.plays_week if heat.week == week else 0,
+                    why=hot.why(heat, week),
+                )
             )
-            for item_id, score, heat in top
-        ],
-    )
+    return c.HotList(region=region, items=items)
