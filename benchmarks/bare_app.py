@@ -2,8 +2,9 @@
 
 `python -m benchmarks.bare_app PORT` — uvicorn with its defaults (uvloop + httptools,
 both installed by `uvicorn[standard]`), log_level warning, no access log, no proxy
-headers; no middleware, no auth, no bus. The body has the shape and size of the
-ContentView the gateway returns for (c).
+headers; no middleware, no auth, no bus. `/bare` answers a body of the shape and size
+of the ContentView the gateway returns for (c); `/ping` the body of the gateway's
+`GET /api/v1/auth/ping` (the front-door overhead's bare reference, G1).
 """
 
 from __future__ import annotations
@@ -27,12 +28,24 @@ ITEM: dict[str, Any] = {
     "published_at": "2026-01-01T00:00:00Z",
 }
 
+# What the gateway's ping answers for the resident the benchmark signs in as.
+PING: dict[str, Any] = {
+    "sub": "bench-resident",
+    "role": "resident",
+    "site": "320000/320500/320582/320582102/320582102205/P01",
+}
+
 app = FastAPI()
 
 
 @app.get("/bare")
 async def bare() -> dict[str, Any]:
     return ITEM
+
+
+@app.get("/ping")
+async def ping() -> dict[str, Any]:
+    return PING
 
 
 def main() -> None:

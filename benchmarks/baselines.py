@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from benchmarks import machine, wrk
@@ -118,20 +118,31 @@ def _nats_window(url: str, clients: int, seconds: float, warmup_s: float) -> Mea
 
 
 def bare_fastapi(
-    workdir: Path, levels: list[int], seconds: float, warmup_s: float
-) -> list[Measurement]:
-    """(b) wrk → uvicorn → a FastAPI handler returning a constant dict."""
+    workdir: Path,
+    levels: list[int],
+    seconds: float,
+    warmup_s: float,
+    routes: Mapping[str, str] | None = None,
+) -> dict[str, list[Measurement]]:
+    """(b) wrk → uvicorn → a FastAPI handler returning a constant dict.
+
+    `routes` maps scenario → path of `bare_app` (default (b) `/bare`); each is measured
+    at every level in the same uvicorn process, one after the other.
+    """
+    routes = routes or {"b": "/bare"}
     port = free_port()
     argv = [sys.executable, "-m", "benchmarks.bare_app", str(port)]
-    load = wrk.HttpLoad(url=f"http://127.0.0.1:{port}/bare")
-    results: list[Measurement] = []
+    results: dict[str, list[Measurement]] = {}
     with spawned(argv, workdir / "bench-bare-app.log") as app:
         wait_listening(port, app)
         machine.WATCHED.clear()
         machine.WATCHED.update({"uvicorn": app.pid})
-        if warmup_s > 0:
-            wrk.run("b", load, 16, warmup_s)
-        for clients in levels:
-            results.append(wrk.run_windows("b", load, clients, seconds, WINDOWS))
+        for scenario, path in routes.items():
+            load = wrk.HttpLoad(url=f"http://127.0.0.1:{port}{path}")
+            if warmup_s > 0 and not results:  # one warm-up: the routes share the process
+                wrk.run(scenario, load, 16, warmup_s)
+            results[scenario] = [
+                wrk.run_windows(scenario, load, clients, seconds, WINDOWS) for clients in levels
+            ]
     machine.WATCHED.clear()
     return results

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -120,22 +121,37 @@ def creates(
         total_before = bench.catalog_total()
         wrk.run("e", load, 16, warmup_s)
         wait_caught_up(bench, center, load.token, total_before)
-    results = []
-    for clients in levels:
-        center = bench.fresh_center()
-        load = create_load(bench, center)
-        total_before = bench.catalog_total()
-        started = time.monotonic()
-        measured = wrk.run("e", load, clients, seconds)
-        load_ended = time.monotonic()
-        committed, caught_up = wait_caught_up(bench, center, load.token, total_before)
-        if caught_up is None:
-            measured.notes.append(f"evaluation not caught up after {CATCH_UP_TIMEOUT_S:.0f}s")
-            measured.end_to_end_per_s = 0.0
-        else:
-            measured.end_to_end_per_s = committed / (caught_up - started)
-            measured.notes.append(
-                f"{committed} created; count caught up {caught_up - load_ended:.2f}s after load"
-            )
-        results.append(measured)
-    return results
+    return [create_once(bench, clients, seconds)[0] for clients in levels]
+
+
+def create_once(
+    bench: BenchStack,
+    clients: int,
+    seconds: float,
+    scenario: str = "e",
+    mark: Callable[[str], None] | None = None,
+) -> tuple[Measurement, int]:
+    """One (e) run at `clients`: the measurement and how many items were committed.
+
+    `mark("start")` / `mark("end")` are called right before and after the load.
+    """
+    center = bench.fresh_center()
+    load = create_load(bench, center)
+    total_before = bench.catalog_total()
+    if mark is not None:
+        mark("start")
+    started = time.monotonic()
+    measured = wrk.run(scenario, load, clients, seconds)
+    load_ended = time.monotonic()
+    if mark is not None:
+        mark("end")
+    committed, caught_up = wait_caught_up(bench, center, load.token, total_before)
+    if caught_up is None:
+        measured.notes.append(f"evaluation not caught up after {CATCH_UP_TIMEOUT_S:.0f}s")
+        measured.end_to_end_per_s = 0.0
+    else:
+        measured.end_to_end_per_s = committed / (caught_up - started)
+        measured.notes.append(
+            f"{committed} created; count caught up {caught_up - load_ended:.2f}s after load"
+        )
+    return measured, committed

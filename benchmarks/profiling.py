@@ -167,10 +167,16 @@ def summarise(path: Path, process: str, scenario: str, top: int = 12) -> Summary
     )
 
 
-def start_profiled(bench: BenchStack, names: list[str], out_dir: Path, tag: str) -> dict[str, Path]:
+def start_profiled(
+    bench: BenchStack,
+    names: list[str],
+    out_dir: Path,
+    tag: str,
+    env: dict[str, str] | None = None,
+) -> dict[str, Path]:
     paths = {name: out_dir / f"{name}-{tag}.pyisession" for name in names}
     for name in names:  # services first, the gateway last: its readiness needs them
-        bench.restart(name, profile_to=paths[name])
+        bench.restart(name, profile_to=paths[name], env=env)
     return paths
 
 

@@ -8,7 +8,11 @@ input) and prints p50/p99 latency per kind and overall, the time to index, the
 memory the index holds (tracemalloc, on a second build) and the cost of adding
 and removing one item on the full index. Goal: p99 < 5 ms over the mix.
 
-    python -m benchmarks.search_bench [--docs 50000] [--rounds 1] [--no-memory]
+    python -m benchmarks.search_bench [--docs 50000] [--rounds 1] [--no-memory] [--json]
+
+`make bench` runs it as step C1 (`benchmarks.search_step.measure`: a child process,
+`--no-memory --json`; the index memory there is the RSS growth while indexing, after a
+collection — the tracemalloc build would double the step's time).
 
 Latency is printed twice: wall clock, and the CPU time of this thread. On a shared
 machine (two cores, other work running) the wall clock mostly measures waiting for
@@ -19,12 +23,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
 import time
 import tracemalloc
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import asdict
 
 import opencc
 import psutil
@@ -32,6 +38,7 @@ from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PINYIN_DICT
 
 from benchmarks.results import percentile
+from benchmarks.search_step import MARKER, SearchFigures
 from services.catalog.domain.search import SearchDoc, SearchIndex
 from services.contracts.catalog import ContentKind, Section
 
@@ -364,6 +371,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=1, help="2+: later rounds hit warm caches")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc build")
+    parser.add_argument("--json", action="store_true", help="end with one SEARCH_RESULT line")
     args = parser.parse_args()
 
     rng = random.Random(SEED)
@@ -415,16 +423,27 @@ def main() -> None:
             every_wall += w
             every_cpu += c
         print(_row(kind, w, c, sum(totals[kind]) / len(totals[kind])))
-    print(_row("overall", sorted(every_wall), sorted(every_cpu), None))
+    every_wall.sort()
+    every_cpu.sort()
+    print(_row("overall", every_wall, every_cpu, None))
 
     fresh = make_docs(1_000, random.Random(SEED + 2), "n")
-    add_s, add_cpu = timed(lambda: [index.add(doc) for doc in fresh])
+
+    def add_fresh() -> None:
+        for doc in fresh:
+            index.add(doc)
+
+    def remove_fresh() -> None:
+        for doc in fresh:
+            index.remove(doc.id)
+
+    add_s, add_cpu = timed(add_fresh)
     probe = SearchDoc(
         "probe", "崭新上线柔力球示范课", Section.health, ContentKind.video, "station", "320000", 1.0
     )
     index.add(probe)
     assert index.search("zxsx").items[0].id == "probe", "a new item must be searchable at once"
-    remove_s, remove_cpu = timed(lambda: [index.remove(doc.id) for doc in fresh])
+    remove_s, remove_cpu = timed(remove_fresh)
     index.remove("probe")
     assert not index.search("zxsx").items, "a removed item must be gone at once"
     print(
@@ -433,6 +452,7 @@ def main() -> None:
         "searchable / gone at once"
     )
 
+    traced_mib: float | None = None
     if not args.no_memory:
         del index, warm
         gc.collect()
@@ -442,11 +462,34 @@ def main() -> None:
         gc.collect()
         current, _peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        traced_mib = current / 2**20
         print(
             f"index memory (tracemalloc, the index alone; pypinyin and OpenCC data were "
             f"loaded before): {current / 2**20:.0f} MiB for {len(traced):,} titles "
             f"({current / len(traced):.0f} B each)"
         )
+
+    if args.json:
+        figures = SearchFigures(
+            docs=len(docs),
+            queries=len(every_wall),
+            p50_ms=percentile(every_wall, 50),
+            p99_ms=percentile(every_wall, 99),
+            max_ms=every_wall[-1],
+            cpu_p50_ms=percentile(every_cpu, 50),
+            cpu_p99_ms=percentile(every_cpu, 99),
+            index_wall_s=build_s,
+            index_cpu_s=build_cpu,
+            rss_growth_mib=(rss_after - rss_before) / 2**20,
+            add_ms=add_s,  # 1,000 items: seconds in all = ms per item
+            remove_ms=remove_s,
+            traced_mib=traced_mib,
+            p99_by_kind={k: percentile(sorted(v), 99) for k, v in wall.items()},
+        )
+        payload = asdict(figures)
+        for measured_outside in ("other_cores", "elapsed_s"):
+            del payload[measured_outside]
+        print(MARKER + json.dumps(payload))
 
 
 if __name__ == "__main__":

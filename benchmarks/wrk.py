@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +23,17 @@ class WrkMissing(RuntimeError):
 
 @dataclass(frozen=True)
 class HttpLoad:
-    """One HTTP request shape: the same request repeated by every connection."""
+    """One HTTP request shape: the same request repeated by every connection.
+
+    With `paths` (each a path and query string, already percent-encoded), the requests
+    rotate through them in order instead of repeating the path of `url`.
+    """
 
     url: str
     method: str = "GET"
     body: str = ""
     token: str = ""
+    paths: tuple[str, ...] = ()
 
 
 def wrk_binary() -> str:
@@ -55,6 +61,18 @@ def run(
     """
     env = dict(os.environ)
     env.update({"BENCH_METHOD": load.method, "BENCH_BODY": load.body, "BENCH_TOKEN": load.token})
+    env.pop("BENCH_PATHS_FILE", None)
+    with tempfile.NamedTemporaryFile("w", suffix=".paths", encoding="utf-8") as paths:
+        if load.paths:
+            paths.write("\n".join(load.paths) + "\n")
+            paths.flush()
+            env["BENCH_PATHS_FILE"] = paths.name
+        return _run(scenario, load, clients, seconds, threads, env)
+
+
+def _run(
+    scenario: str, load: HttpLoad, clients: int, seconds: float, threads: int, env: dict[str, str]
+) -> Measurement:
     argv = [
         wrk_binary(),
         f"-t{max(1, min(threads, clients))}",

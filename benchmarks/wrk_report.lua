@@ -1,5 +1,7 @@
 -- wrk script for `make bench`: method, body and bearer token from the environment,
 -- and one machine-readable line with throughput, errors and latency percentiles.
+-- BENCH_PATHS_FILE (optional): one path-and-query per line; requests rotate through
+-- them in order (search terms, hot-list sites) instead of repeating the URL's path.
 local method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY") or ""
 local token = os.getenv("BENCH_TOKEN") or ""
@@ -11,6 +13,23 @@ if body ~= "" then
 end
 if token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
+end
+
+local paths = {}
+local paths_file = os.getenv("BENCH_PATHS_FILE") or ""
+if paths_file ~= "" then
+  for line in io.lines(paths_file) do
+    if line ~= "" then
+      paths[#paths + 1] = line
+    end
+  end
+end
+if #paths > 0 then
+  local next_path = 0
+  request = function()
+    next_path = next_path % #paths + 1
+    return wrk.format(nil, paths[next_path])
+  end
 end
 
 done = function(summary, latency, requests)
