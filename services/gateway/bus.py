@@ -1,14 +1,25 @@
 """HTTP → NATS: the gateway's request/reply client (DESIGN §5).
 
 No responder → 503, timeout → 504, an error reply → the service's own error.
+
+Requests go out on the broker's nats-py connection directly: FastStream's publish
+pipeline (middlewares, codec, a response message parsed through the subscriber
+machinery) cost a quarter of the gateway's CPU on a read. The services still receive a
+FastStream-shaped message (JSON body, `content-type`, `correlation_id`) and the trace
+context in `traceparent`, so their FastStream subscribers continue the trace.
 """
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any, TypeVar, cast
 
 import nats.errors
+from faststream.exceptions import IncorrectState
 from faststream.nats import NatsBroker
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import BaseModel
 
 from services.contracts import subjects
@@ -17,6 +28,7 @@ from services.contracts.identity import Caller
 from services.runtime.errors import AppError, timed_out, unavailable
 
 T = TypeVar("T")
+tracer = trace.get_tracer("services.gateway.bus")
 
 
 _REPLY_TYPES: dict[Any, type[RpcReply[Any]]] = {}
@@ -55,20 +67,45 @@ class BusClient:
             "client": client,
             "data": payload,
         }
-        try:
-            message = await self.broker.request(
-                request, subjects.rpc(self.region, service, action), timeout=self.timeout_s
-            )
-        except nats.errors.NoRespondersError as exc:
-            raise unavailable(service) from exc
-        except (TimeoutError, nats.errors.TimeoutError) as exc:
-            raise timed_out(service) from exc
-        except nats.errors.Error as exc:
-            # Reconnecting, draining or closed: the bus itself is not available.
-            raise unavailable(service) from exc
-        reply = reply_type(reply_model).model_validate_json(message.body)
+        encoded = json.dumps(request, ensure_ascii=False).encode()
+        body = await self._request(service, subjects.rpc(self.region, service, action), encoded)
+        reply = reply_type(reply_model).model_validate_json(body)
         if not reply.ok or reply.data is None:
             if reply.error is None:
                 raise AppError("bad_reply", 502, "服务返回了无效结果", f"{service} sent no data")
             raise AppError.from_rpc(reply.error)
         return cast(T, reply.data)
+
+    async def _request(self, service: str, subject: str, payload: bytes) -> bytes:
+        correlation_id = uuid.uuid4().hex
+        with tracer.start_as_current_span(
+            f"{subject} publish",
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "nats",
+                "messaging.destination.name": subject,
+                "messaging.message.conversation_id": correlation_id,
+                "messaging.message.body.size": len(payload),
+            },
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            headers = {"content-type": "application/json", "correlation_id": correlation_id}
+            propagate.inject(headers)
+            try:
+                connection = self.broker.config.connection_state.connection
+                message = await connection.request(
+                    subject, payload, timeout=self.timeout_s, headers=headers
+                )
+            except nats.errors.NoRespondersError as exc:
+                span.set_status(Status(StatusCode.ERROR, "no responders"))
+                raise unavailable(service) from exc
+            except (TimeoutError, nats.errors.TimeoutError) as exc:
+                span.set_status(Status(StatusCode.ERROR, "timeout"))
+                raise timed_out(service) from exc
+            except (nats.errors.Error, IncorrectState) as exc:
+                # Not connected yet, reconnecting, draining or closed: the bus is not available.
+                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                raise unavailable(service) from exc
+            data: bytes = message.data
+            return data
