@@ -14,6 +14,7 @@ import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+import uvloop
 from faststream import FastStream
 from faststream.middlewares import AckPolicy
 from faststream.nats import ConsumerConfig, JStream, NatsMessage, PullSub
@@ -276,3 +277,8 @@ class ServiceHost:
 
     async def run(self) -> None:
         await self.app.run()
+
+    def serve(self) -> None:
+        """Run this replica until it is stopped, on uvloop as uvicorn runs the gateway: the
+        stdlib loop's scheduling and socket writes were a fifth of a service's busy time."""
+        uvloop.run(self.run())
