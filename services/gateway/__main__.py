@@ -8,7 +8,7 @@ from .settings import GatewaySettings
 if __name__ == "__main__":
     settings = GatewaySettings()
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, settle_heap_on_start=True),
         host=settings.host,
         port=settings.port,
         log_level="warning",

@@ -47,6 +47,7 @@ from services.gateway.settings import GatewaySettings
 from services.runtime import tokens
 from services.runtime.bus import ensure_stream, jetstream, make_broker, service_stream_config
 from services.runtime.errors import AppError
+from services.runtime.service import settle_heap
 from services.runtime.telemetry import setup_logging, setup_telemetry, shutdown_telemetry
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,10 @@ async def load_revocations(bus: BusClient, revocations: Revocations) -> None:
     log.error("could not load revoked sessions from the accounts service")
 
 
-def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+def create_app(
+    settings: GatewaySettings | None = None, *, settle_heap_on_start: bool = False
+) -> FastAPI:
+    """The gateway; `settle_heap_on_start` when it is its process's only app (`__main__`)."""
     settings = settings or GatewaySettings()
     setup_logging(settings.log_level)
     provider = (
@@ -125,6 +129,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         # The gateway's own stream carries play reports (it has no database/outbox).
         await ensure_stream(jetstream(client), service_stream_config(settings.region, "gateway"))
         loader = asyncio.create_task(load_revocations(bus, revocations))
+        if settle_heap_on_start:
+            settle_heap()
         try:
             yield
         finally:
