@@ -18,6 +18,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.write_concern import WriteConcern
 
+from services.runtime.group_commit import GroupCommit
+
 Document = dict[str, Any]
 Session = AsyncClientSession
 T = TypeVar("T")
@@ -29,7 +31,8 @@ class Mongo:
     Every write goes through `transaction`. On the embedded nx-27017 server, concurrent
     transactions are not isolated (one SQLite connection underneath: an abort also
     rolls back other sessions' writes, a commit can fail after applying), so there
-    writes are serialized inside the process; a real MongoDB needs no such lock.
+    writes are serialized inside the process, and those that queue meanwhile share one
+    commit (`GroupCommit`); a real MongoDB needs neither.
     """
 
     def __init__(self, url: str, database: str, app_name: str) -> None:
@@ -43,6 +46,7 @@ class Mongo:
         self.db: AsyncDatabase[Document] = self.client[database]
         self._serialize: bool | None = None
         self._write_lock = asyncio.Lock()
+        self._group: GroupCommit[Session] = GroupCommit(self._write_lock, self._run)
 
     def collection(self, name: str) -> AsyncCollection[Document]:
         return self.db[name]
@@ -97,8 +101,9 @@ class Mongo:
 
     async def transaction(self, work: Callable[[Session], Awaitable[T]]) -> T:
         """Run `work` in one multi-document transaction, retried on transient errors."""
-        async with self.exclusive():
-            return await self._run(work)
+        if await self.is_embedded():
+            return await self._group.submit(work)
+        return await self._run(work)
 
     async def _run(self, work: Callable[[Session], Awaitable[T]]) -> T:
         # No explicit read concern: nx-27017 stores a transaction's `readConcern`

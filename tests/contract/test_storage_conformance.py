@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -508,6 +509,33 @@ async def test_duplicate_key_inside_transaction_aborts_it(
         await asyncio.wait_for(mongo.transaction(work), timeout=30)
     assert raised.value.code == 11000
     assert await collection.find({}).to_list() == [{"_id": "taken", "code": "T"}]
+
+
+async def test_concurrent_transactions_fail_alone(mongo: Mongo, collection: Coll) -> None:
+    """Many at once (on nx-27017 they share commits): one failure loses only its own writes."""
+    await collection.insert_one({"_id": "taken"})
+
+    def writer(key: str) -> Callable[[Session], Awaitable[str]]:
+        async def work(session: Session) -> str:
+            await collection.update_one(
+                {"_id": "ctr"}, {"$inc": {"n": 1}}, upsert=True, session=session
+            )
+            await collection.insert_one({"_id": key}, session=session)
+            return key
+
+        return work
+
+    keys = [f"k{i}" for i in range(12)]
+    keys[5] = "taken"
+    results = await asyncio.wait_for(
+        asyncio.gather(*(mongo.transaction(writer(k)) for k in keys), return_exceptions=True),
+        timeout=60,
+    )
+    assert isinstance(results[5], DuplicateKeyError)
+    assert [r for i, r in enumerate(results) if i != 5] == [k for k in keys if k != "taken"]
+    stored = {doc["_id"] for doc in await collection.find({}).to_list()}
+    assert stored == {"ctr", *keys}
+    assert await collection.find_one({"_id": "ctr"}) == {"_id": "ctr", "n": 11}
 
 
 # -- inbox ------------------------------------------------------------------------------
