@@ -47,7 +47,7 @@ from services.gateway.settings import GatewaySettings
 from services.runtime import tokens
 from services.runtime.bus import ensure_stream, jetstream, make_broker, service_stream_config
 from services.runtime.errors import AppError
-from services.runtime.service import settle_heap
+from services.runtime.heap import settle_heap
 from services.runtime.telemetry import setup_logging, setup_telemetry, shutdown_telemetry
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,6 @@ and offers two decorators: `rpc(action)` for request/reply handlers and
 from __future__ import annotations
 
 import asyncio
-import gc
 import inspect
 import logging
 import os
@@ -30,6 +29,7 @@ from services.contracts.health import RPC_HEALTH, Health
 from services.contracts.identity import Caller
 from services.runtime import failpoints
 from services.runtime.bus import ensure_streams, jetstream, make_broker
+from services.runtime.heap import settle_heap
 from services.runtime.idempotency import IDEMPOTENCY_INDEXES, IdempotentCommands
 from services.runtime.inbox import INBOX_INDEXES, Inbox, redelivery_delay
 from services.runtime.mongo import Mongo, Session
@@ -45,14 +45,6 @@ F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 ModelT = TypeVar("ModelT", bound=BaseModel)
 EventEffect = Callable[[EventEnvelope[Any], Session], Awaitable[None]]
 Hook = Callable[[], Awaitable[None]]
-
-
-def settle_heap() -> None:
-    """Move everything built at start-up (imports, read models, the search index) out of
-    the garbage collector's reach: otherwise each full collection walks all of it, and
-    those pauses were the tail of the read latency."""
-    gc.collect()
-    gc.freeze()
 
 
 class ServiceHost:
