@@ -5,8 +5,10 @@ OTLP/JSON differs from protobuf's canonical JSON mapping in one place: trace and
 are hex strings, not base64, so they are rewritten before `json_format.ParseDict`.
 
 A span document (the `spans` collection, see `store.py`) keeps times as integer epoch
-microseconds and attributes as a list of `{key, value}` (keys hold dots). Empty fields
-are left out to keep documents small; the store reads them back with defaults.
+microseconds, and its attributes and events as one compact JSON text each (attribute
+keys hold dots; nothing queries them, and one string field costs the embedded server
+about a quarter less per span than nested documents). Empty fields are left out to keep
+documents small; the store reads them back with defaults.
 """
 
 from __future__ import annotations
@@ -193,17 +195,23 @@ def _span_document(span: Span, service: str, scope: str) -> Document | None:
         document["status_message"] = span.status.message[:MAX_STRING]
     if span.attributes:
         attributes = attribute_list(span.attributes)
-        document["attributes"] = attributes
+        document["attributes_json"] = compact_json(attributes)
         for attribute in attributes:
             if attribute["key"] == REQUEST_ID_ATTRIBUTE and isinstance(attribute["value"], str):
                 document["request_id"] = attribute["value"]
                 break
     if span.events:
-        document["events"] = [
-            _event_document(event.name, event.time_unix_nano, event.attributes)
-            for event in span.events[:MAX_EVENTS]
-        ]
+        document["events_json"] = compact_json(
+            [
+                _event_document(event.name, event.time_unix_nano, event.attributes)
+                for event in span.events[:MAX_EVENTS]
+            ]
+        )
     return document
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _event_document(name: str, time_unix_nano: int, attributes: Any) -> Document:

@@ -19,12 +19,11 @@ class TraceQueries:
         require_ops(caller)
         where = span_filter(query)
         if query.request_id is not None:
-            ids = await self._store.trace_ids_for_request(query.request_id)
-            if query.trace_id is not None:
-                ids = [trace_id for trace_id in ids if trace_id == query.trace_id]
-            if not ids:
+            # A request's id is its trace id (the gateway's RequestIdMiddleware).
+            request_trace = query.request_id.lower()
+            if query.trace_id not in (None, request_trace):
                 return TraceSearchResult(traces=[])
-            where["trace_id"] = {"$in": ids}
+            where["trace_id"] = request_trace
         trace_ids, capped = await self._store.matching_trace_ids(where, query.limit)
         spans = await self._store.summary_spans(trace_ids)
         summaries = traces.summarize_all(spans)[: query.limit]

@@ -4,12 +4,16 @@ A span document (written by `otlp.span_documents`, insert-only):
 `_id` = trace id + span id (hex), `trace_id`, `span_id`, `parent_span_id`?, `service`,
 `name`, `kind`, `scope`, `start_us`, `end_us`, `duration_us` (integer epoch µs — never
 datetimes, which nx-27017 mangles on update), `error`, `status_message`?, `request_id`?,
-`attributes`? `[{key, value}]`, `events`? `[{name, time_us, attributes?}]`.
-Indexes: trace id (one trace), start (newest first, retention), request id.
+`attributes_json`? (JSON of `[{key, value}]`), `events_json`? (JSON of
+`[{name, time_us, attributes?}]`); documents written before these were JSON text hold the
+same lists as `attributes`/`events`, and are read either way.
+Indexes: trace id (one trace, and a request: its id is its trace id), start (newest
+first, retention).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from typing import Any, Final
@@ -27,7 +31,6 @@ INDEXES: Final = {
     SPANS: [
         IndexModel([("trace_id", ASCENDING)]),
         IndexModel([("start_us", DESCENDING)]),
-        IndexModel([("request_id", ASCENDING)]),
     ],
 }
 DUPLICATE_KEY: Final = 11000
@@ -73,7 +76,23 @@ def span_filter(query: TraceSearch) -> dict[str, Any]:
 def _attributes(raw: Any) -> tuple[Attribute, ...]:
     if not isinstance(raw, list):
         return ()
-    return tuple(Attribute(key=str(a.get("key", "")), value=a.get("value")) for a in raw)
+    return tuple(
+        Attribute(key=str(a.get("key", "")), value=a.get("value"))
+        for a in raw
+        if isinstance(a, dict)
+    )
+
+
+def _json_list(doc: Document, name: str) -> list[Any]:
+    """`name`_json decoded, else the older plain `name` field; [] when neither is a list."""
+    value = doc.get(name)
+    text = doc.get(f"{name}_json")
+    if isinstance(text, str):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+    return value if isinstance(value, list) else []
 
 
 def record_from_document(doc: Document) -> SpanRecord:
@@ -90,14 +109,14 @@ def record_from_document(doc: Document) -> SpanRecord:
         error=bool(doc.get("error", False)),
         status_message=doc.get("status_message"),
         request_id=doc.get("request_id"),
-        attributes=_attributes(doc.get("attributes")),
+        attributes=_attributes(_json_list(doc, "attributes")),
         events=tuple(
             EventRecord(
                 name=str(e.get("name", "")),
                 time_us=int(e.get("time_us", 0)),
                 attributes=_attributes(e.get("attributes")),
             )
-            for e in doc.get("events") or ()
+            for e in _json_list(doc, "events")
             if isinstance(e, dict)
         ),
     )
@@ -150,10 +169,6 @@ class SpanStore:
         return result.deleted_count
 
     # -- queries ------------------------------------------------------------------------
-
-    async def trace_ids_for_request(self, request_id: str) -> list[str]:
-        cursor = self._spans.find({"request_id": request_id}, {"trace_id": 1}).limit(100)
-        return sorted({doc["trace_id"] async for doc in cursor})
 
     async def matching_trace_ids(self, where: dict[str, Any], limit: int) -> tuple[list[str], bool]:
         """Trace ids of the newest matching spans, distinct, at most `limit`.

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from services.contracts.ops import TraceGet, TraceSearch
 from services.ops import otlp
 from services.ops.otlp import BadPayload, Encoding
-from services.ops.store import span_filter
+from services.ops.store import record_from_document, span_filter
 
 TRACE = bytes.fromhex("0af7651916cd43dd8448eb211c80319c")
 ROOT = bytes.fromhex("b7ad6b7169203331")
@@ -155,9 +155,9 @@ def test_a_span_becomes_an_insert_only_document_with_integer_times() -> None:
     assert doc["error"] is True
     assert root["error"] is False
     assert doc["status_message"] == "duplicate key"
-    assert doc["attributes"][0] == {"key": "db.system", "value": "mongodb"}
+    assert json.loads(doc["attributes_json"])[0] == {"key": "db.system", "value": "mongodb"}
     assert doc["request_id"] == TRACE.hex()
-    assert doc["events"] == [
+    assert json.loads(doc["events_json"]) == [
         {
             "name": "exception",
             "time_us": T0_NS // 1000 + 1500,
@@ -182,7 +182,7 @@ def test_attribute_values_become_plain_json_safe_data() -> None:
         KeyValue(key="empty"),
     ]
     (doc,) = otlp.span_documents(export(root_span(attributes=attributes))).documents
-    values = {a["key"]: a["value"] for a in doc["attributes"]}
+    values = {a["key"]: a["value"] for a in json.loads(doc["attributes_json"])}
     assert len(values["s"]) == otlp.MAX_STRING
     assert values["b"] is True
     assert values["i"] == -(2**62)
@@ -282,3 +282,33 @@ def test_trace_get_normalizes_the_id() -> None:
     assert TraceGet(trace_id=f" {TRACE.hex().upper()} ").trace_id == TRACE.hex()
     with pytest.raises(ValidationError):
         TraceGet.model_validate({"trace_id": TRACE.hex(), "extra": True})
+
+
+def test_stored_attributes_and_events_read_back_as_written_and_from_older_documents() -> None:
+    span = root_span(
+        attributes=[kv("db.system", string_value="mongodb"), kv("n", int_value=3)],
+        events=[
+            Span.Event(
+                name="exception",
+                time_unix_nano=T0_NS + 1_000,
+                attributes=[kv("exception.type", string_value="Boom")],
+            )
+        ],
+    )
+    (doc,) = otlp.span_documents(export(span)).documents
+    record = record_from_document(doc)
+    assert [(a.key, a.value) for a in record.attributes] == [("db.system", "mongodb"), ("n", 3)]
+    (event,) = record.events
+    assert (event.name, [(a.key, a.value) for a in event.attributes]) == (
+        "exception",
+        [("exception.type", "Boom")],
+    )
+
+    older = {k: v for k, v in doc.items() if not k.endswith("_json")}
+    older["attributes"] = json.loads(doc["attributes_json"])
+    older["events"] = json.loads(doc["events_json"])
+    assert record_from_document(older) == record
+
+    damaged = {**doc, "attributes_json": "[{not json", "events_json": "42"}
+    assert record_from_document(damaged).attributes == ()
+    assert record_from_document(damaged).events == ()
