@@ -88,7 +88,6 @@ async def current_token(
     if credentials is None:
         raise AppError("unauthenticated", 401, "请先登录", "sign-in required")
     verified = verify_access(request, credentials.credentials)
-    request.scope.setdefault("state", {})["caller"] = verified.caller
     await per_caller(request, verified.caller.sub)
     return verified
 

@@ -67,14 +67,10 @@ async def hit(request: Request, item: RateLimitItem, name: str, key: str) -> Non
 async def per_address(request: Request) -> None:
     """Applied to every API route: a ceiling per client address."""
     limiter: RateLimiter = request.app.state.rate_limiter
-    wait = await limiter.hit(limiter.per_address, "api", client_address(request))
-    if wait:
-        raise too_many(wait)
+    await hit(request, limiter.per_address, "api", client_address(request))
 
 
 async def per_caller(request: Request, sub: str) -> None:
     """Applied once the caller is known: a ceiling per signed-in caller."""
     limiter: RateLimiter = request.app.state.rate_limiter
-    wait = await limiter.hit(limiter.per_caller, "caller", sub)
-    if wait:
-        raise too_many(wait)
+    await hit(request, limiter.per_caller, "caller", sub)
