@@ -14,6 +14,7 @@ from faststream.nats import NatsBroker
 from opentelemetry.sdk.trace import TracerProvider
 
 from services.contracts import accounts, subjects
+from services.contracts.catalog import GATEWAY_SERVICE
 from services.contracts.envelope import Empty, EventEnvelope
 from services.gateway import web
 from services.gateway.auth import VerifiedTokens
@@ -125,9 +126,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await broker.start()
-        client = broker.config.connection_state.connection
         # The gateway's own stream carries play reports (it has no database/outbox).
-        await ensure_stream(jetstream(client), service_stream_config(settings.region, "gateway"))
+        await ensure_stream(
+            jetstream(bus.connection),
+            service_stream_config(settings.region, GATEWAY_SERVICE, settings.stream_replicas),
+        )
         loader = asyncio.create_task(load_revocations(bus, revocations))
         if settle_heap_on_start:
             settle_heap()

@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 import nats.errors
 from faststream.exceptions import IncorrectState
 from faststream.nats import NatsBroker
+from nats.aio.client import Client as NatsClient
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import BaseModel
@@ -48,6 +49,12 @@ class BusClient:
         self.broker = broker
         self.region = region
         self.timeout_s = timeout_s
+
+    @property
+    def connection(self) -> NatsClient:
+        """The broker's nats-py connection (FastStream's `IncorrectState` until started)."""
+        client: NatsClient = self.broker.config.connection_state.connection
+        return client
 
     async def call(
         self,
@@ -93,8 +100,7 @@ class BusClient:
             headers = {"content-type": "application/json", "correlation_id": correlation_id}
             propagate.inject(headers)
             try:
-                connection = self.broker.config.connection_state.connection
-                message = await connection.request(
+                message = await self.connection.request(
                     subject, payload, timeout=self.timeout_s, headers=headers
                 )
             except nats.errors.NoRespondersError as exc:

@@ -71,7 +71,7 @@ def media_bucket(request: Request) -> MediaBucket:
         settings: GatewaySettings = state.settings
         bus: BusClient = state.bus
         bucket = MediaBucket(
-            lambda: jetstream(bus.broker.config.connection_state.connection),
+            lambda: jetstream(bus.connection),
             settings.region,
             settings.stream_replicas,
         )
