@@ -19,7 +19,7 @@ from services.runtime import sites
 from services.runtime.errors import conflict
 from services.runtime.mongo import Document, Mongo, Session
 
-from .domain.content import Content, visible_to
+from .domain.content import HIDDEN_LINKS, Content, visible_to
 
 CONTENT = "content"
 AUDIT = "audit"
@@ -90,7 +90,7 @@ def visibility_filter(caller: Caller) -> dict[str, Any]:
     clauses: list[dict[str, Any]] = [
         {
             "status": ContentStatus.published.value,
-            "link_state": {"$nin": [LinkState.broken.value, LinkState.paywalled.value]},
+            "link_state": {"$nin": [state.value for state in HIDDEN_LINKS]},
             "scope": {"$in": sites.ancestors(caller.site)},
         }
     ]

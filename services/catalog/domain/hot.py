@@ -16,6 +16,8 @@ from typing import Final
 
 from services.contracts.catalog import PlayAction
 
+from .calendar import week_id
+
 HALF_LIFE: Final = timedelta(days=3)
 WEIGHTS: Final = {
     PlayAction.play: 1.0,
@@ -26,8 +28,7 @@ WEIGHTS: Final = {
 
 
 def week_of(moment: datetime) -> str:
-    year, week, _ = moment.isocalendar()
-    return f"{year}-W{week:02d}"
+    return week_id(moment.date())
 
 
 @dataclass(frozen=True)

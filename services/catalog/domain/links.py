@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from services.contracts import catalog as c
 from services.contracts.catalog import LinkState
 
-from .content import Content
+from .content import HIDDEN_LINKS, Content
 
 HTML_TYPES: Final = ("text/html", "application/xhtml")
 SHORT_PAGE: Final = 1500  # visible characters: a gate page is short, an article is not
@@ -214,10 +214,9 @@ def change_of(before: LinkState, after: LinkState) -> LinkChange | None:
     """The consequence of a new verdict; None when nothing changed (nothing is written)."""
     if after is before or after is INCONCLUSIVE:
         return None
-    hidden = (LinkState.broken, LinkState.paywalled)
-    if after in hidden:
+    if after in HIDDEN_LINKS:
         return LinkChange(f"link_{after.value}", c.EVT_MEDIA_LINK_BROKEN, "link_broken")
-    if before in hidden:
+    if before in HIDDEN_LINKS:
         return LinkChange("link_fixed", c.EVT_MEDIA_LINK_FIXED, "link_fixed")
     return LinkChange("link_ok", None, None)
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
 from typing import Any, Final, TypeVar
-from zoneinfo import ZoneInfo
 
 from services.contracts.catalog import (
     GeoPoint,
@@ -42,9 +41,9 @@ from services.contracts.identity import Caller
 from services.runtime import sites
 from services.runtime.errors import forbidden, invalid, not_found
 
+from .calendar import CHINA
 from .geo import distance_km
 
-CHINA: Final = ZoneInfo("Asia/Shanghai")
 DAY_END: Final = 24 * 60
 COUNTY_DEPTH: Final = 2  # province/city/center: a venue's catchment
 WEEKDAYS: Final = ("", "周一", "周二", "周三", "周四", "周五", "周六", "周日")
