@@ -15,8 +15,10 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from services.contracts.catalog import PlayAction
+from services.runtime import sites
 
 from .calendar import week_id
+from .levels import COUNTY_DEPTH, county_of
 
 HALF_LIFE: Final = timedelta(days=3)
 WEIGHTS: Final = {
@@ -129,10 +131,9 @@ class HotBoard:
 
 def regions_of(site: str) -> list[str]:
     """The regions a play counts for: province, city and county (center) above `site`."""
-    parts = site.split("/")
-    return ["/".join(parts[: i + 1]) for i in range(min(3, len(parts)))]
+    return sites.ancestors(site)[: COUNTY_DEPTH + 1]
 
 
 def region_for(site: str) -> str:
     """Whose hot list a viewer at `site` sees: their county's (or the deepest above)."""
-    return regions_of(site)[-1]
+    return county_of(site)

@@ -15,7 +15,16 @@ from services.contracts.identity import ADMIN_ROLES, Caller
 from services.runtime import sites
 
 LEVEL_BY_DEPTH: Final = list(SourceLevel)
-DIRECT_PUBLISH_MAX_DEPTH: Final = 2  # center and above
+COUNTY_DEPTH: Final = 2  # province / city / county (the center's site)
+DIRECT_PUBLISH_MAX_DEPTH: Final = COUNTY_DEPTH  # center and above
+
+
+def county_of(site: str) -> str:
+    """The county (center) `site` lies in; `site` itself above county level.
+
+    A county is where hot lists, next week's picks and venue catchments are kept.
+    """
+    return sites.ancestors(site)[: COUNTY_DEPTH + 1][-1]
 
 
 def level_of(site: str) -> SourceLevel:

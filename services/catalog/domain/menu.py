@@ -43,9 +43,9 @@ from services.runtime.errors import forbidden, invalid, not_found
 
 from .calendar import CHINA
 from .geo import distance_km
+from .levels import county_of
 
 DAY_END: Final = 24 * 60
-COUNTY_DEPTH: Final = 2  # province/city/center: a venue's catchment
 WEEKDAYS: Final = ("", "周一", "周二", "周三", "周四", "周五", "周六", "周日")
 Point = tuple[float, float]
 T = TypeVar("T")
@@ -123,8 +123,7 @@ def reaches(item: MenuItem, site: str, section: Section | None = None) -> bool:
 
 def venue_reach(site: str) -> str:
     """The subtree whose venues a caller at `site` finds: their county, or their own."""
-    parts = sites.validate(site).split("/")
-    return "/".join(parts[: COUNTY_DEPTH + 1])
+    return county_of(site)
 
 
 # -- publish and change ----------------------------------------------------------------

@@ -9,6 +9,7 @@ from opentelemetry.instrumentation.utils import suppress_instrumentation
 
 from services.catalog.domain import calendar as cal
 from services.catalog.domain import content as rules
+from services.catalog.domain import levels
 from services.catalog.domain.content import Content
 from services.catalog.domain.levels import level_of
 from services.catalog.store import NoticeStore, PicksStore
@@ -21,8 +22,6 @@ from services.contracts.identity import Caller
 from services.runtime import sites
 from services.runtime.errors import AppError, forbidden, not_found
 from services.runtime.mongo import Session
-
-PICKS_REGION_LEVEL = 2  # next week's picks are curated per county (center)
 
 
 async def announce_retirement(
@@ -188,8 +187,8 @@ async def announcements(ctx: Context, caller: Caller) -> c.Announcements:
 
 
 def picks_region(site: str) -> str | None:
-    parts = site.split("/")
-    return "/".join(parts[: PICKS_REGION_LEVEL + 1]) if len(parts) > PICKS_REGION_LEVEL else None
+    """Next week's picks are curated per county; nobody above county level has any."""
+    return levels.county_of(site) if sites.depth(site) >= levels.COUNTY_DEPTH else None
 
 
 async def publish_picks(
