@@ -18,12 +18,8 @@ class TraceQueries:
     async def search(self, caller: Caller | None, query: TraceSearch) -> TraceSearchResult:
         require_ops(caller)
         where = span_filter(query)
-        if query.request_id is not None:
-            # A request's id is its trace id (the gateway's RequestIdMiddleware).
-            request_trace = query.request_id.lower()
-            if query.trace_id not in (None, request_trace):
-                return TraceSearchResult(traces=[])
-            where["trace_id"] = request_trace
+        if where is None:
+            return TraceSearchResult(traces=[])
         trace_ids, capped = await self._store.matching_trace_ids(where, query.limit)
         spans = await self._store.summary_spans(trace_ids)
         summaries = traces.summarize_all(spans)[: query.limit]

@@ -50,8 +50,9 @@ _SUMMARY_FIELDS: Final = {
 }
 
 
-def span_filter(query: TraceSearch) -> dict[str, Any]:
-    """The span-level filters of a search as a MongoDB filter (operation text is escaped)."""
+def span_filter(query: TraceSearch) -> dict[str, Any] | None:
+    """The span-level filters of a search as a MongoDB filter (operation text is escaped);
+    None when nothing can match (a trace id and a request id that differ)."""
     clauses: dict[str, Any] = {}
     if query.service is not None:
         clauses["service"] = query.service
@@ -68,8 +69,13 @@ def span_filter(query: TraceSearch) -> dict[str, Any]:
         start["$lt"] = to_epoch_us(query.until)
     if start:
         clauses["start_us"] = start
-    if query.trace_id is not None:
-        clauses["trace_id"] = query.trace_id
+    # A request's id is its trace id (the gateway's RequestIdMiddleware).
+    request_trace = query.request_id.lower() if query.request_id is not None else None
+    wanted = {trace for trace in (query.trace_id, request_trace) if trace is not None}
+    if len(wanted) > 1:
+        return None
+    if wanted:
+        clauses["trace_id"] = wanted.pop()
     return clauses
 
 

@@ -36,7 +36,6 @@ from services.runtime.errors import AppError
 log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 128 * 1024
-HEADER_SHA256 = "Wenming-Sha256"
 HEADER_TYPE = "Content-Type"
 
 
@@ -155,7 +154,7 @@ class MediaBucket:
         meta = api.ObjectMeta(
             name=media_id,
             description=filename,
-            headers={HEADER_TYPE: [mime], HEADER_SHA256: [sha256]},
+            headers={HEADER_TYPE: [mime]},  # the digest is the object store's own
             options=api.ObjectMetaOptions(max_chunk_size=CHUNK_BYTES),
         )
         file.seek(0)

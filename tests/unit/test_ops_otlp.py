@@ -312,3 +312,12 @@ def test_stored_attributes_and_events_read_back_as_written_and_from_older_docume
     damaged = {**doc, "attributes_json": "[{not json", "events_json": "42"}
     assert record_from_document(damaged).attributes == ()
     assert record_from_document(damaged).events == ()
+
+
+def test_a_request_id_narrows_the_search_to_its_trace() -> None:
+    other = "ab" * 16
+    assert span_filter(TraceSearch(request_id=TRACE.hex().upper())) == {"trace_id": TRACE.hex()}
+    assert span_filter(TraceSearch(request_id=TRACE.hex(), trace_id=TRACE.hex())) == {
+        "trace_id": TRACE.hex()
+    }
+    assert span_filter(TraceSearch(request_id=TRACE.hex(), trace_id=other)) is None
