@@ -3,7 +3,17 @@
 // (at least 14 days ahead), and the publish / upload form (a file → media_id, or a link).
 
 import * as catalog from "../shared/catalog.js";
-import { announce, busy, field, fmtDateTime, formValues, h, isoDay, mount } from "../shared/dom.js";
+import {
+  announce,
+  busy,
+  errorLine,
+  field,
+  fmtDateTime,
+  formValues,
+  h,
+  isoDay,
+  mount,
+} from "../shared/dom.js";
 import {
   CONTENT_KIND_LABELS,
   CONTENT_STATUS_LABELS,
@@ -111,7 +121,7 @@ export async function auditDialog(ctx, item) {
   } catch (error) {
     mount(
       body,
-      h("p", { class: "status", role: "alert", dataset: { kind: "error" } }, error.message),
+      errorLine(error),
     );
   }
 }
@@ -245,7 +255,7 @@ export async function contentPage(ctx, _params, query) {
     } catch (error) {
       mount(
         holder,
-        h("p", { class: "status", role: "alert", dataset: { kind: "error" } }, error.message),
+        errorLine(error),
       );
     }
   }

@@ -1,7 +1,7 @@
 // 一体机管理: the kiosk devices of my subtree — issue a device token for a station (shown
 // once, with its set-up link and that link's QR code), and revoke a device.
 
-import { announce, busy, field, fmtDateTime, formValues, h, mount } from "../shared/dom.js";
+import { announce, busy, errorLine, field, fmtDateTime, formValues, h, mount } from "../shared/dom.js";
 import { qrObjectUrl } from "../shared/qr.js";
 import { badge, button, confirmDialog, openDialog, page, table, toast } from "./ui.js";
 
@@ -146,7 +146,7 @@ export async function kiosksPage(ctx, _params, query) {
     } catch (error) {
       mount(
         body,
-        h("p", { class: "status", role: "alert", dataset: { kind: "error" } }, error.message),
+        errorLine(error),
       );
     }
   }

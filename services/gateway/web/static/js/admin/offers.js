@@ -1,7 +1,7 @@
 // 服务菜单 (供单) and 场馆管理: what my subtree offers, to create and to take off (or put
 // back). Residents find them under 附近的场馆和服务 on their phones.
 
-import { announce, busy, field, formValues, h, mount } from "../shared/dom.js";
+import { announce, busy, errorLine, field, formValues, h, mount } from "../shared/dom.js";
 import {
   PROVIDER_KIND_LABELS,
   SECTIONS,
@@ -12,8 +12,6 @@ import {
 import { siteLabel } from "./content.js";
 import { badge, button, confirmDialog, page, table, toast } from "./ui.js";
 
-const errorLine = (error) =>
-  h("p", { class: "status", role: "alert", dataset: { kind: "error" } }, error.message);
 const numberOr = (text, fallback = null) => {
   const n = Number.parseFloat(text);
   return Number.isFinite(n) ? n : fallback;

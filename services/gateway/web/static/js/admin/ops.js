@@ -10,6 +10,7 @@ import {
   formValues,
   h,
   mount,
+  sleep,
 } from "../shared/dom.js";
 import { badge, button, page, table, toast } from "./ui.js";
 import { serviceColour, waterfall } from "./waterfall.js";
@@ -260,7 +261,6 @@ export function searchPage(ctx) {
 }
 
 const FRESH_MS = 15_000; // spans of a trace this young may still be arriving
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function tracePage(ctx, { id }) {
   const view = h("div");

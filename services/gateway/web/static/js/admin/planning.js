@@ -4,12 +4,19 @@
 // and 下周精选 (center admins pick next week's items by Thursday 18:00).
 
 import * as catalog from "../shared/catalog.js";
-import { announce, busy, field, fmtDateTime, h, isoDay, mount } from "../shared/dom.js";
+import {
+  announce,
+  busy,
+  errorLine,
+  field,
+  fmtDateTime,
+  h,
+  isoDay,
+  mount,
+} from "../shared/dom.js";
 import { siteLabel } from "./content.js";
 import { badge, page, table, toast } from "./ui.js";
 
-const errorLine = (error) =>
-  h("p", { class: "status", role: "alert", dataset: { kind: "error" } }, error.message);
 
 // -- 发布日历 -------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 // click away, and its media can be heard or watched before deciding.
 
 import * as catalog from "../shared/catalog.js";
-import { field, h, mount } from "../shared/dom.js";
+import { errorLine, field, h, mount } from "../shared/dom.js";
 import { auditDialog, siteLabel } from "./content.js";
 import { siteName } from "./sites.js";
 import { badge, button, formDialog, page, toast } from "./ui.js";
@@ -142,7 +142,7 @@ export async function reviewPage(ctx) {
     } catch (error) {
       mount(
         holder,
-        h("p", { class: "status", role: "alert", dataset: { kind: "error" } }, error.message),
+        errorLine(error),
       );
     }
   }

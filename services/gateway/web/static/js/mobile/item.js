@@ -4,7 +4,7 @@
 // in the phone's browser (never inside this page).
 
 import * as catalog from "../shared/catalog.js";
-import { fmtSeconds, h, mount } from "../shared/dom.js";
+import { errorLine, fmtSeconds, h, mount } from "../shared/dom.js";
 import {
   createPlayback,
   mediaElement,
@@ -12,7 +12,7 @@ import {
   playerControls,
   reportPlay,
 } from "../shared/player.js";
-import { backLink, episodeList, errorLine } from "./lists.js";
+import { backLink, episodeList } from "./lists.js";
 
 function likeButton(ctx, content) {
   const like = h("button", { type: "button", class: "btn", "aria-pressed": "false" }, "♥ 点赞");

@@ -2,9 +2,9 @@
 // hot list, the five sections and 附近的场馆和服务; signed out, the way in and the hot list.
 
 import * as catalog from "../shared/catalog.js";
-import { h, mount } from "../shared/dom.js";
+import { errorLine, h, mount } from "../shared/dom.js";
 import { SECTIONS } from "../shared/labels.js";
-import { errorLine, itemList, itemRow } from "./lists.js";
+import { itemList, itemRow } from "./lists.js";
 import { searchBox } from "./searchbox.js";
 
 async function siteCard(ctx) {
@@ -32,7 +32,7 @@ async function siteCard(ctx) {
       "section",
       { class: "card site-card" },
       h("h2", {}, "无法显示站点"),
-      h("p", { class: "status", role: "alert", dataset: { kind: "error" } }, error.message),
+      errorLine(error),
     );
   }
 }

@@ -2,12 +2,9 @@
 // section and search pages with 加载更多, and a series' episode list.
 
 import * as catalog from "../shared/catalog.js";
-import { h, mount } from "../shared/dom.js";
+import { errorLine, h, mount } from "../shared/dom.js";
 import { SECTION_LABELS } from "../shared/labels.js";
 import { searchBox } from "./searchbox.js";
-
-export const errorLine = (error) =>
-  h("p", { class: "status", role: "alert", dataset: { kind: "error" } }, error.message);
 
 /** One item as a tappable row. `why`: 本周播放 12 次 / 拼音首字母：柔力球 / … */
 export function itemRow(item, { why = "", rank = null, current = false } = {}) {

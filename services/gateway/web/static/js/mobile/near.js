@@ -2,9 +2,9 @@
 // menu, nearest first — from the phone's position when the resident allows it, else
 // from their site's location (the API's default when lat/lng are left out).
 
-import { h, mount } from "../shared/dom.js";
+import { errorLine, h, mount } from "../shared/dom.js";
 import { PROVIDER_KIND_LABELS, SECTION_LABELS, openingHoursText } from "../shared/labels.js";
-import { backLink, errorLine } from "./lists.js";
+import { backLink } from "./lists.js";
 
 const RADIUS_KM = 30; // a county: rural stations lie far apart
 

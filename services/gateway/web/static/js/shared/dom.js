@@ -132,4 +132,8 @@ export function isoDay(d = new Date()) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** The platform's inline error paragraph (announced to screen readers). */
+export const errorLine = (error) =>
+  h("p", { class: "status", role: "alert", dataset: { kind: "error" } }, error.message);
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -76,7 +76,6 @@ export const PROVIDER_KIND_LABELS = { team: "志愿服务队", department: "部�
 export const WEEKDAY_LABELS = ["", "周一", "周二", "周三", "周四", "周五", "周六", "周日"];
 
 export const siteDepth = (path) => path.split("/").length - 1;
-export const siteKindOf = (path) => SITE_KINDS[siteDepth(path)];
 
 /** [{weekday, opens, closes}] → "每天 08:30–20:30" / "周一至周五 08:30–17:00；周六 09:00–12:00". */
 export function openingHoursText(hours) {
