@@ -173,7 +173,9 @@ class Run:
         if all(r is not None for r in ratios.values()) and ratios:
             worst = min(r for r in ratios.values() if r is not None)
             shown = ", ".join(f"{r:.2f} @{n}" for n, r in ratios.items() if r is not None)
-            goals.append(Goal("(c) / (b) throughput", shown, f"≥ {GOAL_C_RATIO}", worst >= 0.45))
+            goals.append(
+                Goal("(c) / (b) throughput", shown, f"≥ {GOAL_C_RATIO}", worst >= GOAL_C_RATIO)
+            )
         c16 = self.at("c", 16)
         if c16 is not None:
             goals.append(

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from benchmarks.machine import CpuWindow
 
 MARKER = "SEARCH_RESULT "
-GOAL_P99_MS = 5.0
 
 
 @dataclass
