@@ -69,23 +69,6 @@ def seed_admins(client: httpx.Client, root: dict[str, str]) -> None:
         created_or_exists(client.post("/api/v1/accounts", json=body, headers=root), admin.name)
 
 
-def seed_kiosk(client: httpx.Client, data_dir: Path) -> str:
-    saved = data_dir / "demo-kiosk-token.txt"
-    if saved.exists():
-        return saved.read_text().strip()
-    station_admin = sign_in(client, "huayuan", demo.DEMO_PASSWORD)
-    response = client.post(
-        "/api/v1/kiosk-devices",
-        json={"station": demo.KIOSK_STATION, "name": demo.KIOSK_NAME},
-        headers=station_admin,
-    )
-    created_or_exists(response, "kiosk")
-    token: str = response.json()["device_token"]
-    saved.write_text(token)
-    saved.chmod(0o600)
-    return token
-
-
 class Sessions:
     """Signed-in demo admins, by username."""
 
@@ -100,6 +83,22 @@ class Sessions:
             password = self.bootstrap_password if is_root else demo.DEMO_PASSWORD
             self._headers[username] = sign_in(self.client, username, password)
         return self._headers[username]
+
+
+def seed_kiosk(client: httpx.Client, sessions: Sessions, data_dir: Path) -> str:
+    saved = data_dir / "demo-kiosk-token.txt"
+    if saved.exists():
+        return saved.read_text().strip()
+    response = client.post(
+        "/api/v1/kiosk-devices",
+        json={"station": demo.KIOSK_STATION, "name": demo.KIOSK_NAME},
+        headers=sessions("huayuan"),
+    )
+    created_or_exists(response, "kiosk")
+    token: str = response.json()["device_token"]
+    saved.write_text(token)
+    saved.chmod(0o600)
+    return token
 
 
 def upload_tone(client: httpx.Client, headers: dict[str, str], key: str, pitch: float) -> str:
@@ -126,8 +125,9 @@ def publish(
     return created
 
 
-def seed_content(client: httpx.Client, sessions: Sessions) -> int:
-    count = 0
+def seed_content(client: httpx.Client, sessions: Sessions) -> dict[str, str]:
+    """Publish the demo items and episodes; their ids by title."""
+    ids: dict[str, str] = {}
     for number, item in enumerate(demo.CONTENT, start=1):
         headers = sessions(item.publisher)
         body: dict[str, Any] = {
@@ -141,10 +141,10 @@ def seed_content(client: httpx.Client, sessions: Sessions) -> int:
         elif item.media is not None:
             body["media_url"] = item.media
         created = publish(client, headers, f"{number:03d}", body)
-        count += 1
+        ids[item.title] = created["id"]
         for episode, title in enumerate(item.episodes, start=1):
             key = f"{number:03d}-{episode:02d}"
-            publish(
+            ids[title] = publish(
                 client,
                 headers,
                 key,
@@ -156,9 +156,8 @@ def seed_content(client: httpx.Client, sessions: Sessions) -> int:
                     "episode": episode,
                     "media_id": upload_tone(client, headers, key, 300 + 30 * episode),
                 },
-            )
-            count += 1
-    return count
+            )["id"]
+    return ids
 
 
 PLAYS = {
@@ -170,22 +169,20 @@ PLAYS = {
 }
 
 
-def seed_plays(client: httpx.Client, kiosk_token: str) -> None:
+def seed_plays(client: httpx.Client, kiosk_token: str, ids: dict[str, str]) -> None:
     """Some plays from the demo kiosk, so the hot list has something to say."""
     signed = client.post("/api/v1/auth/kiosk/sign-in", json={"device_token": kiosk_token})
     created_or_exists(signed, "kiosk sign-in")
     headers = {"Authorization": f"Bearer {signed.json()['access_token']}"}
     for title, plays in PLAYS.items():
-        found = client.get("/api/v1/catalog/search", params={"q": title}, headers=headers)
-        hits = [h["content"] for h in found.json()["items"] if h["content"]["title"] == title]
-        for hit in hits[:1]:
-            for n in range(plays):
-                event = uuid.uuid5(uuid.NAMESPACE_URL, f"demo-play/{hit['id']}/{n}")
-                client.post(
-                    "/api/v1/plays",
-                    headers=headers,
-                    json={"event_id": str(event), "content_id": hit["id"], "action": "play"},
-                )
+        content_id = ids[title]
+        for n in range(plays):
+            event = uuid.uuid5(uuid.NAMESPACE_URL, f"demo-play/{content_id}/{n}")
+            client.post(
+                "/api/v1/plays",
+                headers=headers,
+                json={"event_id": str(event), "content_id": content_id, "action": "play"},
+            )
 
 
 def seed_offers(client: httpx.Client, sessions: Sessions) -> None:
@@ -226,11 +223,11 @@ def seed(gateway_url: str, data_dir: Path, bootstrap_password: str) -> SeedResul
         root = sign_in(client, demo.BOOTSTRAP_ADMIN, bootstrap_password)
         seed_sites(client, root)
         seed_admins(client, root)
-        token = seed_kiosk(client, data_dir)
         sessions = Sessions(client, bootstrap_password)
-        count = seed_content(client, sessions)
-        seed_plays(client, token)
+        token = seed_kiosk(client, sessions, data_dir)
+        ids = seed_content(client, sessions)
+        seed_plays(client, token, ids)
         if not (data_dir / "demo-offers-seeded").exists():
             seed_offers(client, sessions)
             (data_dir / "demo-offers-seeded").touch()
-    return SeedResult(content=count, kiosk_token=token)
+    return SeedResult(content=len(ids), kiosk_token=token)
