@@ -7,7 +7,6 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from opentelemetry.instrumentation.utils import suppress_instrumentation
 from pydantic import BaseModel
 
 from services.catalog.domain.search import HotTerms
@@ -222,9 +221,7 @@ async def scheduler(ctx: Context, picks: PicksStore, notices: NoticeStore, tick_
     while True:
         try:
             await calendar.run_due(ctx)
-            with suppress_instrumentation():
-                counties = await site_model.counties(ctx)
-            await calendar.remind_late_picks(ctx, picks, notices, counties)
+            await calendar.remind_late_picks(ctx, picks, notices)
         except asyncio.CancelledError:
             raise
         except Exception:

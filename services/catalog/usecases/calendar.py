@@ -13,6 +13,7 @@ from services.catalog.domain import levels
 from services.catalog.domain.content import Content
 from services.catalog.domain.levels import level_of
 from services.catalog.store import NoticeStore, PicksStore
+from services.catalog.usecases import sites as site_model
 from services.catalog.usecases.content import committed, emit_state
 from services.catalog.usecases.context import Context
 from services.catalog.usecases.views import to_view
@@ -235,11 +236,14 @@ async def get_picks(ctx: Context, picks: PicksStore, caller: Caller, query: c.Pi
     )
 
 
-async def remind_late_picks(
-    ctx: Context, picks: PicksStore, notices: NoticeStore, regions: list[str]
-) -> int:
+async def remind_late_picks(ctx: Context, picks: PicksStore, notices: NoticeStore) -> int:
     """After Thursday 18:00, tell each county whose next-week picks are missing (once)."""
     week = cal.next_week(ctx.now())
+    deadline = cal.picks_deadline(week)
+    if ctx.now() <= deadline:
+        return 0  # nothing can be late yet: no reads until the deadline has passed
+    with suppress_instrumentation():
+        regions = await site_model.counties(ctx)
     reminded = 0
     for region in regions:
         with suppress_instrumentation():
@@ -247,7 +251,6 @@ async def remind_late_picks(
             notice_id = f"picks-late|{region}|{week}"
             if not cal.picks_late(week, published, ctx.now()) or await notices.exists(notice_id):
                 continue
-        deadline = cal.picks_deadline(week)
 
         async def write(
             session: Session,
