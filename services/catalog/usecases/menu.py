@@ -11,12 +11,12 @@ from services.catalog.usecases.context import Context
 from services.catalog.usecases.offers import (
     Change,
     MineQuery,
+    insert_new,
     item_document,
     item_from_document,
     item_view,
     mine_filter,
     origin_of,
-    record,
     save_change,
 )
 from services.contracts import catalog as c
@@ -24,7 +24,6 @@ from services.contracts.envelope import RpcReply, RpcRequest, new_event_id
 from services.contracts.identity import Caller
 from services.runtime import sites
 from services.runtime.errors import not_found, require_caller
-from services.runtime.mongo import Session
 from services.runtime.service import ServiceHost
 
 KIND = "menu_item"
@@ -44,20 +43,9 @@ async def publish(
         {"kind": KIND, "delivery_scope": item.delivery_scope},
     )
 
-    async def work(session: Session) -> c.MenuItemView:
-        await items.insert(session, item_document(item))
-        await record(ctx, session, caller, change)
-        return view
-
-    answer = await ctx.host.commands.run(
-        caller_sub=caller.sub,
-        action=c.RPC_MENU_CREATE,
-        key=key,
-        reply_model=c.MenuItemView,
-        work=work,
+    return await insert_new(
+        ctx, items, caller, item_document(item), change, view, action=c.RPC_MENU_CREATE, key=key
     )
-    ctx.host.outbox.committed()
-    return answer
 
 
 async def change(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -20,6 +20,7 @@ from services.runtime.errors import AppError
 from services.runtime.mongo import Document, Session
 
 MineQuery = c.OfferList
+ViewT = TypeVar("ViewT", bound=BaseModel)
 
 
 def location_required() -> AppError:
@@ -66,6 +67,32 @@ async def record(ctx: Context, session: Session, caller: Caller, change: Change)
         session, change.subject_id, change.action, caller, ctx.now(), **change.details
     )
     await ctx.host.emit(session, change.event, change.data, site=change.site, actor=caller)
+
+
+async def insert_new(
+    ctx: Context,
+    store: OfferStore,
+    caller: Caller,
+    doc: Document,
+    change: Change,
+    view: ViewT,
+    *,
+    action: str,
+    key: str | None,
+) -> ViewT:
+    """Insert a new document with its audit entry and event, once per idempotency key
+    (a retried key answers with the first document's view)."""
+
+    async def work(session: Session) -> ViewT:
+        await store.insert(session, doc)
+        await record(ctx, session, caller, change)
+        return view
+
+    answer = await ctx.host.commands.run(
+        caller_sub=caller.sub, action=action, key=key, reply_model=type(view), work=work
+    )
+    ctx.host.outbox.committed()
+    return answer
 
 
 async def save_change(

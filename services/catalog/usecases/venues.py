@@ -10,9 +10,9 @@ from services.catalog.usecases.context import Context
 from services.catalog.usecases.offers import (
     Change,
     MineQuery,
+    insert_new,
     mine_filter,
     origin_of,
-    record,
     save_change,
     venue_document,
     venue_from_document,
@@ -23,7 +23,6 @@ from services.contracts.envelope import RpcReply, RpcRequest, new_event_id
 from services.contracts.identity import Caller
 from services.runtime import sites
 from services.runtime.errors import not_found, require_caller
-from services.runtime.mongo import Session
 from services.runtime.service import ServiceHost
 
 KIND = "venue"
@@ -33,28 +32,25 @@ async def publish(
     ctx: Context, venues: OfferStore, caller: Caller, command: c.VenueCreate, key: str | None
 ) -> c.VenueView:
     venue = rules.new_venue(new_event_id(), command, caller, ctx.now())
+    view = venue_view(venue)
     change = Change(
         venue.id,
         "venue_published",
         c.EVT_VENUE_PUBLISHED,
-        c.VenueChanged(venue=venue_view(venue)),
+        c.VenueChanged(venue=view),
         venue.site,
         {"kind": KIND},
     )
-
-    async def work(session: Session) -> c.VenueView:
-        await venues.insert(session, venue_document(venue))
-        await record(ctx, session, caller, change)
-        return venue_view(venue)
-
-    answer = await ctx.host.commands.run(
-        caller_sub=caller.sub,
+    answer = await insert_new(
+        ctx,
+        venues,
+        caller,
+        venue_document(venue),
+        change,
+        view,
         action=c.RPC_VENUE_CREATE,
         key=key,
-        reply_model=c.VenueView,
-        work=work,
     )
-    ctx.host.outbox.committed()
     # A retried key answers with the first venue: say whether that one is open now.
     return answer.model_copy(update={"open_now": rules.open_now(answer.opening_hours, ctx.now())})
 
